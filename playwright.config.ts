@@ -19,7 +19,8 @@ export default defineConfig({
   use: { baseURL: `http://localhost:${E2E_PORT}`, locale: "pt-BR", trace: "retain-on-failure", ...chromium },
   projects: [
     { name: "javascript-on", use: { javaScriptEnabled: true } },
-    { name: "javascript-off", use: { javaScriptEnabled: false } },
+    // Live updates are a JavaScript enhancement; every other spec runs both ways.
+    { name: "javascript-off", use: { javaScriptEnabled: false }, testIgnore: /realtime\.spec\.ts/ },
   ],
   webServer: {
     command: "node --import tsx tests/e2e/serve.ts",

@@ -80,6 +80,7 @@ export const en: Record<MessageKey, string> = {
   "team.save": "Save",
   "team.lastOwner": "The organization needs at least one owner.",
   "team.expires": "Expires {date}",
+  "team.emailOptional": "Email (optional)",
   "team.you": "you",
   "invite.title": "Invitation to {org}",
   "invite.body": "{inviter} invited you to join {org} as {role}.",

@@ -78,6 +78,7 @@ export const ptBR = {
   "team.save": "Salvar",
   "team.lastOwner": "A organização precisa de pelo menos um dono.",
   "team.expires": "Expira em {date}",
+  "team.emailOptional": "E-mail (opcional)",
   "team.you": "você",
   "invite.title": "Convite para {org}",
   "invite.body": "{inviter} convidou você para entrar em {org} como {role}.",

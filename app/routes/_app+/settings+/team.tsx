@@ -136,7 +136,7 @@ export default function TeamPage() {
           ) : null}
           <Form method="post" className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end" {...getFormProps(form)}>
             <input type="hidden" name="intent" value="invite" />
-            <InputField {...inputProps(fields.email, { type: "email" })} label={`${t("auth.email")} (opcional / optional)`} errors={errorText(fields.email.errors)} />
+            <InputField {...inputProps(fields.email, { type: "email" })} label={t("team.emailOptional")} errors={errorText(fields.email.errors)} />
             <SelectField id={fields.role.id} name={fields.role.name} label={t("team.role")} defaultValue="agent" errors={errorText(fields.role.errors)}>
               {INVITABLE_ROLES.map((role) => (
                 <option key={role} value={role}>
