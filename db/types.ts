@@ -49,6 +49,76 @@ export interface AuditLog {
   target_type: string | null;
 }
 
+export interface ContactImportErrors {
+  import_id: string;
+  message: string;
+  org_id: string;
+  raw: Generated<Json>;
+  row_number: number;
+}
+
+export interface ContactImports {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  created_count: Generated<number>;
+  delimiter: string | null;
+  encoding: string | null;
+  error_count: Generated<number>;
+  failure: string | null;
+  file_sha256: string;
+  filename: string;
+  finished_at: Timestamp | null;
+  headers: Generated<Json>;
+  id: Generated<string>;
+  mapping: Json | null;
+  on_existing: Generated<string>;
+  org_id: string;
+  processed_rows: Generated<number>;
+  size_bytes: number;
+  skipped_count: Generated<number>;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  storage_key: string;
+  tag_ids: Generated<Json>;
+  total_rows: Generated<number>;
+  updated_count: Generated<number>;
+}
+
+export interface Contacts {
+  attributes: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  email: string | null;
+  erased_at: Timestamp | null;
+  id: Generated<string>;
+  name: Generated<string>;
+  opt_out_reason: string | null;
+  opt_out_source: string | null;
+  opted_out: Generated<boolean>;
+  opted_out_at: Timestamp | null;
+  org_id: string;
+  phone: string | null;
+  search_text: Generated<string | null>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ContactTags {
+  contact_id: string;
+  created_at: Generated<Timestamp>;
+  org_id: string;
+  tag_id: string;
+}
+
+export interface CustomFields {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  key: string;
+  label: string;
+  options: Generated<Json>;
+  org_id: string;
+  position: Generated<number>;
+  type: string;
+}
+
 export interface Invitations {
   accepted_at: Timestamp | null;
   accepted_by: string | null;
@@ -61,6 +131,38 @@ export interface Invitations {
   revoked_at: Timestamp | null;
   role: string;
   token_hash: string;
+}
+
+export interface LeadEvents {
+  actor_id: string | null;
+  actor_type: string;
+  created_at: Generated<Timestamp>;
+  from_stage_id: string | null;
+  id: Generated<number>;
+  lead_id: string;
+  metadata: Generated<Json>;
+  org_id: string;
+  reason: string | null;
+  to_stage_id: string | null;
+  type: string;
+}
+
+export interface Leads {
+  closed_at: Timestamp | null;
+  contact_id: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  notes: Generated<string>;
+  org_id: string;
+  owner_id: string | null;
+  pipeline_id: string;
+  position: string;
+  stage_id: string;
+  status: Generated<string>;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  value_cents: Generated<number>;
+  version: Generated<number>;
 }
 
 export interface Memberships {
@@ -82,9 +184,27 @@ export interface Organizations {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Pipelines {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ProcessHeartbeats {
   beat_at: Generated<Timestamp>;
   process: string;
+}
+
+export interface Segments {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  filter: Json;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Sessions {
@@ -96,6 +216,24 @@ export interface Sessions {
   last_seen_at: Generated<Timestamp>;
   user_agent: string | null;
   user_id: string;
+}
+
+export interface Stages {
+  color: Generated<string>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  pipeline_id: string;
+  position: string;
+}
+
+export interface Tags {
+  color: Generated<string>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
 }
 
 export interface UserIdentities {
@@ -121,11 +259,22 @@ export interface Users {
 export interface DB {
   api_keys: ApiKeys;
   audit_log: AuditLog;
+  contact_import_errors: ContactImportErrors;
+  contact_imports: ContactImports;
+  contact_tags: ContactTags;
+  contacts: Contacts;
+  custom_fields: CustomFields;
   invitations: Invitations;
+  lead_events: LeadEvents;
+  leads: Leads;
   memberships: Memberships;
   organizations: Organizations;
+  pipelines: Pipelines;
   process_heartbeats: ProcessHeartbeats;
+  segments: Segments;
   sessions: Sessions;
+  stages: Stages;
+  tags: Tags;
   user_identities: UserIdentities;
   users: Users;
 }

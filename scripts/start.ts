@@ -66,8 +66,11 @@ if (seeded.created) {
   say(`demo account: ${seeded.email} (its password was printed on the first start)`);
 }
 
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    if (stopping) return; // Ctrl-C reaches the whole process group, sometimes twice through npm
+    stopping = true;
     say(`${signal}: stopping web, worker and realtime…`);
     group.stopAll(0);
   });

@@ -1,6 +1,12 @@
+import { contactsEn } from "./domains/contacts";
+import { importsEn } from "./domains/imports";
+import { pipelinesEn } from "./domains/pipelines";
 import type { MessageKey } from "./pt-BR";
 
 export const en: Record<MessageKey, string> = {
+  ...contactsEn,
+  ...importsEn,
+  ...pipelinesEn,
   "app.name": "Master IA",
   "app.tagline": "WhatsApp and SMS for your business, in one place.",
   "nav.dashboard": "Dashboard",
@@ -44,6 +50,7 @@ export const en: Record<MessageKey, string> = {
   "auth.emailTaken": "An account with this email already exists. Sign in or use another email.",
   "auth.oauthFailed": "Could not sign in with {provider}. Please try again.",
   "auth.oauthUnverified": "Your {provider} email is not verified. Sign in with your password and link it later.",
+  "auth.oauthNoVerifiedEmail": "{provider} did not share a verified email. Verify your email with {provider} or sign up with a password.",
   "auth.oauthNotConfigured": "Sign-in with {provider} is not configured on this server.",
   "auth.signedOutEverywhere": "Signed out of {count} sessions.",
   "auth.welcome": "Welcome, {name}!",

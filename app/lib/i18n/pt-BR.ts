@@ -1,4 +1,11 @@
+import { contactsPtBR } from "./domains/contacts";
+import { importsPtBR } from "./domains/imports";
+import { pipelinesPtBR } from "./domains/pipelines";
+
 export const ptBR = {
+  ...contactsPtBR,
+  ...importsPtBR,
+  ...pipelinesPtBR,
   "app.name": "Master IA",
   "app.tagline": "WhatsApp e SMS para o seu negócio, num só lugar.",
   "nav.dashboard": "Painel",
@@ -42,6 +49,7 @@ export const ptBR = {
   "auth.emailTaken": "Já existe uma conta com este e-mail. Entre ou use outro e-mail.",
   "auth.oauthFailed": "Não foi possível entrar com {provider}. Tente novamente.",
   "auth.oauthUnverified": "Seu e-mail em {provider} não está verificado. Entre com senha e vincule a conta depois.",
+  "auth.oauthNoVerifiedEmail": "{provider} não informou um e-mail verificado. Verifique seu e-mail em {provider} ou crie uma conta com senha.",
   "auth.oauthNotConfigured": "Entrar com {provider} não está configurado neste servidor.",
   "auth.signedOutEverywhere": "Você saiu de {count} sessões.",
   "auth.welcome": "Bem-vindo(a), {name}!",
