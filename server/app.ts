@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -20,7 +19,7 @@ declare module "@remix-run/node" {
   }
 }
 
-export function createWebApp(options: { build: ServerBuild | (() => Promise<ServerBuild>); publicDir: string; mode?: string }) {
+export function createWebApp(options: { build: ServerBuild | (() => Promise<ServerBuild>); publicDir: string; assetsDir: string; mode?: string }) {
   const env = getEnv();
   const app = express();
   const metrics = getMetrics();
@@ -77,7 +76,7 @@ export function createWebApp(options: { build: ServerBuild | (() => Promise<Serv
     res.send(await metrics.registry.metrics());
   });
 
-  app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use("/build", express.static(options.assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static(options.publicDir, { maxAge: "1h" }));
 
   app.all(

@@ -5,10 +5,11 @@ import { loadEnvOrExit } from "../app/lib/env.server.js";
 import { logger } from "../app/lib/logger.server.js";
 import { attachRealtimeProxy } from "../app/lib/http/realtime-proxy.server.js";
 import { createWebApp } from "./app.js";
+import { buildPaths } from "./build-paths.js";
 
 const env = loadEnvOrExit("web");
 const root = process.cwd();
-const buildPath = path.join(root, "build", "index.js");
+const { serverBuild: buildPath, assetsDir } = buildPaths(root);
 
 async function importBuild(): Promise<ServerBuild> {
   return import(pathToFileURL(buildPath).href);
@@ -16,7 +17,7 @@ async function importBuild(): Promise<ServerBuild> {
 
 const build = await importBuild();
 const isDev = env.NODE_ENV === "development";
-const app = createWebApp({ build, publicDir: path.join(root, "public") });
+const app = createWebApp({ build, publicDir: path.join(root, "public"), assetsDir });
 
 const server = app.listen(env.PORT, () => {
   logger.info({ port: env.PORT }, `web listening on http://localhost:${env.PORT}`);

@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { databaseUrlFor, testSecrets } from "../support/test-env";
-import { E2E_REALTIME_PORT } from "./ports";
+import { E2E_DATABASE, E2E_REALTIME_PORT } from "./ports";
 import { newEmail, signUp } from "./utils";
 
 async function orgIdByName(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrlFor("masteria_e2e") });
+  const client = new pg.Client({ connectionString: databaseUrlFor(E2E_DATABASE) });
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string }>("SELECT id FROM organizations WHERE name = $1", [name]);

@@ -6,9 +6,9 @@ import pg from "pg";
 import { createDb } from "../../db/index.js";
 import { migrateToLatest } from "../../db/migrator.js";
 import { adminDatabaseUrl, databaseUrlFor, testSecrets } from "../support/test-env.js";
-import { E2E_PORT, E2E_REALTIME_PORT } from "./ports.js";
+import { E2E_DATABASE, E2E_PORT, E2E_REALTIME_PORT } from "./ports.js";
 
-const database = "masteria_e2e";
+const database = E2E_DATABASE;
 const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
 await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -5,15 +5,16 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { createWebApp } from "../../server/app.js";
+import { buildPaths } from "../../server/build-paths.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
 /** The real Express + Remix production build, in this test process, on a random port. */
 export async function startTestApp() {
-  const buildPath = path.join(root, "build", "index.js");
-  if (!existsSync(buildPath)) throw new Error("build/index.js is missing: run `npm run build` before the HTTP tests (npm test does).");
+  const { serverBuild: buildPath, assetsDir } = buildPaths(root);
+  if (!existsSync(buildPath)) throw new Error(`${buildPath} is missing: run \`npm run build\` before the HTTP tests (npm test does).`);
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-  const app = createWebApp({ build, publicDir: path.join(root, "public"), mode: "production" });
+  const app = createWebApp({ build, publicDir: path.join(root, "public"), assetsDir, mode: "production" });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;

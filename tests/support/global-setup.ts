@@ -1,7 +1,7 @@
 import pg from "pg";
 import { createDb } from "../../db/index.js";
 import { migrateToLatest } from "../../db/migrator.js";
-import { adminDatabaseUrl, databaseUrlFor, templateDatabase } from "./test-env.js";
+import { adminDatabaseUrl, databaseUrlFor, templateDatabase, testDatabasePrefix } from "./test-env.js";
 
 async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl() });
@@ -17,8 +17,8 @@ async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> 
 export default async function setup() {
   await withAdmin(async (client) => {
     const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE 'masteria\\_test\\_w%'",
-      [templateDatabase],
+      "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2",
+      [templateDatabase, `${testDatabasePrefix.replaceAll("_", "\\_")}\\_w%`],
     );
     for (const { datname } of rows) await client.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${templateDatabase}"`);

@@ -5,7 +5,9 @@ export const testSecrets = {
   REALTIME_SECRET: "test-realtime-secret-0123456789abcdef0123456789",
 };
 
-export const templateDatabase = "masteria_test_template";
+// TEST_DB_PREFIX lets two suites run at once on one server (e.g. two engineers); each drops only its own databases.
+export const testDatabasePrefix = process.env.TEST_DB_PREFIX ?? "masteria_test";
+export const templateDatabase = `${testDatabasePrefix}_template`;
 
 export function adminDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -19,5 +21,5 @@ export function databaseUrlFor(database: string): string {
 }
 
 export function workerDatabaseName(): string {
-  return `masteria_test_w${process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? "0"}`;
+  return `${testDatabasePrefix}_w${process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? "0"}`;
 }
