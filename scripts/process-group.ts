@@ -2,6 +2,19 @@ import { type ChildProcess, spawn } from "node:child_process";
 import readline from "node:readline";
 
 const COLORS = { web: 36, worker: 35, realtime: 33 } as Record<string, number>;
+const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
+
+/** Pino's JSON lines made readable for a terminal; anything else passes through untouched. */
+export function formatLogLine(line: string): string {
+  if (!line.startsWith("{")) return line;
+  try {
+    const { level, time: _time, msg, process: _process, pid: _pid, hostname: _hostname, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : "";
+    return `${LEVELS[Number(level)] ?? level} ${String(msg ?? "")}${extra}`;
+  } catch {
+    return line;
+  }
+}
 
 export type ProcessSpec = { name: string; command: string; args: string[] };
 
@@ -14,7 +27,7 @@ export function runProcessGroup(specs: ProcessSpec[], env: NodeJS.ProcessEnv, on
   const prefix = (name: string) => `\x1b[${COLORS[name] ?? 37}m[${name.padEnd(8)}]\x1b[0m`;
   const pipe = (name: string, stream: NodeJS.ReadableStream | null) => {
     if (!stream) return;
-    readline.createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix(name)} ${line}\n`));
+    readline.createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix(name)} ${formatLogLine(line)}\n`));
   };
 
   function stopAll(code: number) {

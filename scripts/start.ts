@@ -44,7 +44,7 @@ const tsx = ["--import", "tsx"];
 const group = runProcessGroup(
   [
     dev
-      ? { name: "web", command: process.execPath, args: [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "-c", `node --import tsx server/index.ts`] }
+      ? { name: "web", command: process.execPath, args: [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "dev", "--port", "3010", "-c", `node --import tsx server/index.ts`] }
       : { name: "web", command: process.execPath, args: [...tsx, "server/index.ts"] },
     { name: "worker", command: process.execPath, args: dev ? [...tsx, "--watch", "workers/worker.ts"] : [...tsx, "workers/worker.ts"] },
     { name: "realtime", command: process.execPath, args: dev ? [...tsx, "--watch", "workers/realtime/index.ts"] : [...tsx, "workers/realtime/index.ts"] },
