@@ -49,6 +49,45 @@ export interface AuditLog {
   target_type: string | null;
 }
 
+export interface BaileysAuth {
+  connection_id: string;
+  key_id: string;
+  key_type: string;
+  updated_at: Generated<Timestamp>;
+  value: string;
+}
+
+export interface CannedResponses {
+  body: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  org_id: string;
+  shortcut: string;
+}
+
+export interface ChannelConnections {
+  address: string | null;
+  config: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  daily_cap: number | null;
+  id: Generated<string>;
+  kind: string;
+  last_error: string | null;
+  name: string;
+  org_id: string;
+  rate_per_second: number | null;
+  secrets: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  warnings: Generated<Json>;
+}
+
+export interface ChannelLeases {
+  connection_id: string;
+  expires_at: Timestamp;
+  holder: string;
+}
+
 export interface ContactImportErrors {
   import_id: string;
   message: string;
@@ -108,6 +147,22 @@ export interface ContactTags {
   tag_id: string;
 }
 
+export interface Conversations {
+  assignee_id: string | null;
+  bot_active: Generated<boolean>;
+  connection_id: string;
+  contact_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  last_inbound_at: Timestamp | null;
+  last_message_at: Generated<Timestamp>;
+  last_message_preview: Generated<string>;
+  org_id: string;
+  status: Generated<string>;
+  unread_count: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface CustomFields {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -165,11 +220,59 @@ export interface Leads {
   version: Generated<number>;
 }
 
+export interface Media {
+  created_at: Generated<Timestamp>;
+  filename: string | null;
+  id: Generated<string>;
+  mime_type: string;
+  org_id: string;
+  sha256: string | null;
+  size_bytes: number;
+  storage_key: string;
+}
+
 export interface Memberships {
   created_at: Generated<Timestamp>;
   org_id: string;
   role: string;
   user_id: string;
+}
+
+export interface Messages {
+  body: Generated<string>;
+  connection_id: string;
+  content: Generated<Json>;
+  conversation_id: string;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  direction: string;
+  error_code: string | null;
+  error_message: string | null;
+  external_id: string | null;
+  failed_at: Timestamp | null;
+  id: Generated<string>;
+  is_note: Generated<boolean>;
+  media_id: string | null;
+  org_id: string;
+  read_at: Timestamp | null;
+  sender_type: Generated<string>;
+  sender_user_id: string | null;
+  sent_at: Timestamp | null;
+  status: string;
+  type: string;
+}
+
+export interface MessageTemplates {
+  category: string;
+  components: Generated<Json>;
+  connection_id: string;
+  external_id: string | null;
+  id: Generated<string>;
+  language: string;
+  name: string;
+  org_id: string;
+  status: string;
+  synced_at: Generated<Timestamp>;
 }
 
 export interface Organizations {
@@ -256,18 +359,39 @@ export interface Users {
   updated_at: Generated<Timestamp>;
 }
 
+export interface WebhookEvents {
+  attempts: Generated<number>;
+  connection_id: string;
+  dedupe_key: string;
+  id: Generated<number>;
+  last_error: string | null;
+  org_id: string;
+  payload: Json;
+  processed_at: Timestamp | null;
+  provider: string;
+  received_at: Generated<Timestamp>;
+}
+
 export interface DB {
   api_keys: ApiKeys;
   audit_log: AuditLog;
+  baileys_auth: BaileysAuth;
+  canned_responses: CannedResponses;
+  channel_connections: ChannelConnections;
+  channel_leases: ChannelLeases;
   contact_import_errors: ContactImportErrors;
   contact_imports: ContactImports;
   contact_tags: ContactTags;
   contacts: Contacts;
+  conversations: Conversations;
   custom_fields: CustomFields;
   invitations: Invitations;
   lead_events: LeadEvents;
   leads: Leads;
+  media: Media;
   memberships: Memberships;
+  message_templates: MessageTemplates;
+  messages: Messages;
   organizations: Organizations;
   pipelines: Pipelines;
   process_heartbeats: ProcessHeartbeats;
@@ -277,4 +401,5 @@ export interface DB {
   tags: Tags;
   user_identities: UserIdentities;
   users: Users;
+  webhook_events: WebhookEvents;
 }
