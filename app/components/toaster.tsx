@@ -21,7 +21,7 @@ export function Toaster({ toast }: { toast: ToastMessage | null }) {
     );
   }
   return (
-    <RadixToast.Provider swipeDirection="right" duration={6000}>
+    <RadixToast.Provider swipeDirection="right" duration={6000} label={t("common.notification")}>
       <RadixToast.Root
         open={open}
         onOpenChange={setOpen}

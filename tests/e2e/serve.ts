@@ -1,10 +1,12 @@
 /**
- * Playwright's web server: a fresh migrated database, then the production build of web plus the
- * realtime sidecar, with the event bus on Postgres (no REDIS_URL) so the zero-config path is exercised.
+ * Playwright's web server: a fresh migrated database, the fake Google and Facebook sign-in providers,
+ * then the production build of web plus the realtime sidecar, with the event bus on Postgres (no
+ * REDIS_URL) so the zero-config path is exercised.
  */
 import pg from "pg";
 import { createDb } from "../../db/index.js";
 import { migrateToLatest } from "../../db/migrator.js";
+import { startFakeOAuthProvider } from "../fakes/oauth-provider.js";
 import { adminDatabaseUrl, databaseUrlFor, testSecrets } from "../support/test-env.js";
 import { E2E_DATABASE, E2E_PORT, E2E_REALTIME_PORT } from "./ports.js";
 
@@ -19,6 +21,11 @@ const db = createDb(databaseUrlFor(database), { max: 1 });
 await migrateToLatest(db);
 await db.destroy();
 
+const appUrl = `http://localhost:${E2E_PORT}`;
+const oauth = { google: { clientId: "e2e-google-client", clientSecret: "e2e-google-secret" }, facebook: { clientId: "2222333344445555", clientSecret: "e2e-facebook-secret" } };
+const google = await startFakeOAuthProvider({ provider: "google", ...oauth.google, redirectUris: [`${appUrl}/auth/google/callback`] });
+const facebook = await startFakeOAuthProvider({ provider: "facebook", ...oauth.facebook, redirectUris: [`${appUrl}/auth/facebook/callback`] });
+
 delete process.env.REDIS_URL;
 Object.assign(process.env, {
   ...testSecrets,
@@ -26,7 +33,13 @@ Object.assign(process.env, {
   LOG_LEVEL: "warn",
   DATABASE_URL: databaseUrlFor(database),
   PORT: String(E2E_PORT),
-  APP_URL: `http://localhost:${E2E_PORT}`,
+  APP_URL: appUrl,
+  GOOGLE_CLIENT_ID: oauth.google.clientId,
+  GOOGLE_CLIENT_SECRET: oauth.google.clientSecret,
+  GOOGLE_OAUTH_BASE_URL: google.baseUrl,
+  FACEBOOK_CLIENT_ID: oauth.facebook.clientId,
+  FACEBOOK_CLIENT_SECRET: oauth.facebook.clientSecret,
+  FACEBOOK_OAUTH_BASE_URL: facebook.baseUrl,
   REALTIME_PORT: String(E2E_REALTIME_PORT),
   REALTIME_INTERNAL_URL: `http://127.0.0.1:${E2E_REALTIME_PORT}`,
 });

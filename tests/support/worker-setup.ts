@@ -1,13 +1,24 @@
 import pg from "pg";
+import { freeLoopbackPort } from "../fakes/oauth-provider.js";
 import { adminDatabaseUrl, databaseUrlFor, templateDatabase, testSecrets, workerDatabaseName } from "./test-env.js";
 
 const database = workerDatabaseName();
+// Chosen once per worker process, which keeps its env between files (the built app caches what it read);
+// free ports rather than fixed ones so two suites can share a machine. tests/integration/oauth.test.ts listens there.
+process.env.TEST_OAUTH_PORTS ??= `${await freeLoopbackPort()},${await freeLoopbackPort()}`;
+const [googlePort, facebookPort] = process.env.TEST_OAUTH_PORTS.split(",");
 Object.assign(process.env, {
   NODE_ENV: "test",
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
   DATABASE_URL: databaseUrlFor(database),
   APP_URL: "http://localhost:3000",
   ...testSecrets,
+  GOOGLE_CLIENT_ID: "test-google-client.apps.googleusercontent.com",
+  GOOGLE_CLIENT_SECRET: "test-google-secret",
+  GOOGLE_OAUTH_BASE_URL: `http://127.0.0.1:${googlePort}`,
+  FACEBOOK_CLIENT_ID: "1234567890123456",
+  FACEBOOK_CLIENT_SECRET: "test-facebook-secret",
+  FACEBOOK_OAUTH_BASE_URL: `http://127.0.0.1:${facebookPort}`,
 });
 
 const client = new pg.Client({ connectionString: adminDatabaseUrl() });

@@ -111,6 +111,7 @@ export const en: Record<MessageKey, string> = {
   "common.created": "Created",
   "common.actions": "Actions",
   "common.copy": "Copy",
+  "common.notification": "Notification",
   "common.close": "Close",
   "common.notBuilt": "Not available yet",
   "common.notBuiltBody": "{feature} is still being built. This page will show real data once the feature is ready — nothing here is made up.",

@@ -110,6 +110,7 @@ export const ptBR = {
   "common.created": "Criado em",
   "common.actions": "Ações",
   "common.copy": "Copiar",
+  "common.notification": "Notificação",
   "common.close": "Fechar",
   "common.notBuilt": "Ainda não disponível",
   "common.notBuiltBody": "{feature} ainda está em construção. Esta página vai mostrar dados reais assim que o recurso estiver pronto — nada aqui é inventado.",

@@ -24,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Entrar · Master IA" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSignedIn(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
-  return json({ providers: configuredOAuthProviders(), oauthError: new URL(request.url).searchParams.get("error") });
+  return json({ providers: configuredOAuthProviders() });
 }
 
 // Document responses take headers from here, so the 429's Retry-After reaches the browser.
@@ -69,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function LoginPage() {
-  const { providers, oauthError } = useLoaderData<typeof loader>();
+  const { providers } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const redirectTo = searchParams.get("redirectTo") ?? undefined;
@@ -96,7 +96,6 @@ export default function LoginPage() {
     >
       <OAuthButtons providers={providers} redirectTo={redirectTo} />
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
-        {oauthError ? <Alert kind="error">{oauthError}</Alert> : null}
         {form.errors?.length ? <Alert kind="error">{form.errors.join(" ")}</Alert> : null}
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
         <InputField {...inputProps(fields.email, { type: "email" })} label={t("auth.email")} autoComplete="email" errors={errorText(fields.email.errors)} />
