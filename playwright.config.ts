@@ -19,8 +19,8 @@ export default defineConfig({
   use: { baseURL: `http://localhost:${E2E_PORT}`, locale: "pt-BR", trace: "retain-on-failure", ...chromium },
   projects: [
     { name: "javascript-on", use: { javaScriptEnabled: true } },
-    // Live updates are a JavaScript enhancement; every other spec runs both ways.
-    { name: "javascript-off", use: { javaScriptEnabled: false }, testIgnore: /realtime\.spec\.ts/ },
+    // Specs named *.js-only.spec.ts test JavaScript enhancements (live updates, drag and drop); every other spec runs both ways.
+    { name: "javascript-off", use: { javaScriptEnabled: false }, testIgnore: /\.js-only\.spec\.ts$/ },
   ],
   webServer: {
     command: "node --import tsx tests/e2e/serve.ts",

@@ -86,6 +86,21 @@ export interface ChannelLeases {
   connection_id: string;
   expires_at: Timestamp;
   holder: string;
+  holder_url: string | null;
+}
+
+export interface ContactIdentities {
+  contact_id: string;
+  created_at: Generated<Timestamp>;
+  kind: string;
+  org_id: string;
+  value: string;
+}
+
+export interface ContactImportChunks {
+  data: Buffer;
+  import_id: string;
+  seq: number;
 }
 
 export interface ContactImportErrors {
@@ -379,6 +394,8 @@ export interface DB {
   canned_responses: CannedResponses;
   channel_connections: ChannelConnections;
   channel_leases: ChannelLeases;
+  contact_identities: ContactIdentities;
+  contact_import_chunks: ContactImportChunks;
   contact_import_errors: ContactImportErrors;
   contact_imports: ContactImports;
   contact_tags: ContactTags;

@@ -3,12 +3,23 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { getDb } from "../app/lib/db.server.js";
 import { getEnv } from "../app/lib/env.server.js";
+import { mountProviderWebhooks } from "../app/modules/channels/webhook-routes-express.server.js";
 import { checkOrigin } from "../app/lib/http/origin-check.server.js";
 import { logger } from "../app/lib/logger.server.js";
 import { getMetrics, routeGroup } from "../app/lib/metrics.server.js";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Routes that stream their body and enforce a smaller limit themselves while reading it (so they can
+ * answer with a page, not a bare 413); only absurd declared sizes are refused here.
+ */
+const BODY_LIMITS: Array<[RegExp, number]> = [
+  [/^\/imports\/new$/, 200 * 1024 * 1024],
+  // Inbox attachments: WhatsApp's largest media (16 MB video) plus form overhead; storage checks each type's own limit.
+  [/^\/inbox\/[^/]+$/, 20 * 1024 * 1024],
+];
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -49,8 +60,10 @@ export function createWebApp(options: { build: ServerBuild | (() => Promise<Serv
 
   app.use((req, res, next) => {
     const declared = Number(req.get("content-length") ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      res.status(413).json({ error: { code: "payload_too_large", message: `Request body is over ${MAX_BODY_BYTES} bytes.` } });
+    const path = req.path.replace(/\/$/, "");
+    const limit = BODY_LIMITS.find(([pattern]) => pattern.test(path))?.[1] ?? MAX_BODY_BYTES;
+    if (declared > limit) {
+      res.status(413).json({ error: { code: "payload_too_large", message: `Request body is over ${limit} bytes.` } });
       return;
     }
     const verdict = checkOrigin({
@@ -66,6 +79,9 @@ export function createWebApp(options: { build: ServerBuild | (() => Promise<Serv
     }
     next();
   });
+
+  // Provider webhooks skip Remix's route matching: verify → store → enqueue → 200 at >1,000/s (ADR 010).
+  mountProviderWebhooks(app, getDb);
 
   app.get("/metrics", async (req, res) => {
     if (env.METRICS_TOKEN && req.get("authorization") !== `Bearer ${env.METRICS_TOKEN}`) {

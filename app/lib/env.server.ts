@@ -26,6 +26,21 @@ const envSchema = z.object({
   FACEBOOK_CLIENT_ID: z.string().optional(),
   FACEBOOK_CLIENT_SECRET: z.string().optional(),
   FACEBOOK_OAUTH_BASE_URL: optionalUrl,
+  // Provider API hosts; unset means the real ones (graph.facebook.com, api.twilio.com). Tests point them at tests/fakes.
+  META_GRAPH_BASE_URL: optionalUrl,
+  TWILIO_BASE_URL: optionalUrl,
+  // Media storage: local disk under MEDIA_DIR unless S3_BUCKET is set (S3 or any S3-compatible service).
+  MEDIA_DIR: z.string().min(1).default(".data/media"),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false", "1", "0"]).default("false").transform((value) => value === "true" || value === "1"),
+  // How web and worker reach this realtime instance when several run (the lease row names it); defaults to REALTIME_INTERNAL_URL.
+  REALTIME_ADVERTISE_URL: optionalUrl,
+  // Baileys logs every frame at debug; its own output stays at warnings unless asked for more.
+  BAILEYS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
 });
 
 export type Env = z.infer<typeof envSchema>;

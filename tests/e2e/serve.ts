@@ -1,8 +1,9 @@
 /**
  * Playwright's web server: a fresh migrated database, the fake Google and Facebook sign-in providers,
- * then the production build of web plus the realtime sidecar, with the event bus on Postgres (no
- * REDIS_URL) so the zero-config path is exercised.
+ * then the production build of web plus the realtime sidecar and the job worker, with the event bus
+ * on Postgres (no REDIS_URL) so the zero-config path is exercised.
  */
+import os from "node:os";
 import pg from "pg";
 import { createDb } from "../../db/index.js";
 import { migrateToLatest } from "../../db/migrator.js";
@@ -42,7 +43,15 @@ Object.assign(process.env, {
   FACEBOOK_OAUTH_BASE_URL: facebook.baseUrl,
   REALTIME_PORT: String(E2E_REALTIME_PORT),
   REALTIME_INTERNAL_URL: `http://127.0.0.1:${E2E_REALTIME_PORT}`,
+  MEDIA_DIR: `${os.tmpdir()}/${database}-media`,
 });
 
+// WhatsApp (QR) sessions run on the fake socket, which shows a QR shortly after Connect.
+const { createFakeBaileysRuntime } = await import("../fakes/baileys-socket.js");
+globalThis.__masteriaBaileysRuntime = createFakeBaileysRuntime({ autoQrMs: 500 }).runtime;
 await import("../../workers/realtime/index.js");
+// Jobs (contact imports, …) run here too, as the worker process would run them.
+const { startWorker } = await import("../../workers/runner.js");
+const { getDb } = await import("../../app/lib/db.server.js");
+await startWorker({ connectionString: databaseUrlFor(database), db: getDb() });
 await import("../../server/index.js");

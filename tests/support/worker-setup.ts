@@ -1,3 +1,4 @@
+import os from "node:os";
 import pg from "pg";
 import { freeLoopbackPort } from "../fakes/oauth-provider.js";
 import { adminDatabaseUrl, databaseUrlFor, templateDatabase, testSecrets, workerDatabaseName } from "./test-env.js";
@@ -12,6 +13,8 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
   DATABASE_URL: databaseUrlFor(database),
   APP_URL: "http://localhost:3000",
+  // Media files of this worker's tests stay out of the repository's .data/.
+  MEDIA_DIR: `${os.tmpdir()}/${database}-media`,
   ...testSecrets,
   GOOGLE_CLIENT_ID: "test-google-client.apps.googleusercontent.com",
   GOOGLE_CLIENT_SECRET: "test-google-secret",

@@ -6,10 +6,12 @@ const { loadEnvOrExit } = await import("~/lib/env.server");
 const { createEventBus } = await import("~/lib/events/bus.server");
 const { logger } = await import("~/lib/logger.server");
 const { createRealtimeServer } = await import("./server");
+const { startBaileys } = await import("./baileys/start");
 
 const env = loadEnvOrExit("realtime");
 const bus = createEventBus({ redisUrl: env.REDIS_URL, databaseUrl: env.DATABASE_URL });
-const realtime = await createRealtimeServer({ bus, secret: env.REALTIME_SECRET, logger });
+const baileys = await startBaileys({ env, bus, logger });
+const realtime = await createRealtimeServer({ bus, secret: env.REALTIME_SECRET, logger, internalRoutes: baileys.routes });
 
 realtime.server.listen(env.REALTIME_PORT, () => {
   logger.info({ port: env.REALTIME_PORT, bus: env.REDIS_URL ? "redis" : "postgres" }, "realtime listening");
@@ -22,6 +24,7 @@ async function shutdown(signal: string) {
   logger.info({ signal, connections: realtime.connectionCount() }, "realtime shutting down");
   setTimeout(() => process.exit(1), 10_000).unref();
   try {
+    await baileys.stop();
     await realtime.close();
     await bus.close();
   } catch (error) {

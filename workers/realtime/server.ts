@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
-import type { Duplex } from "node:stream";
+import type { Duplex, Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocket, WebSocketServer } from "ws";
 import { liveEventSchema, MAX_EVENT_PAYLOAD_BYTES, type EventBus } from "~/lib/events/bus.server";
@@ -18,8 +19,14 @@ const CLOSE_GRACE_MS = 1_000;
 
 export type RealtimeLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
 
-/** An authenticated `/internal/<name>` endpoint; the Baileys connection endpoints plug in here. */
-export type InternalRoute = (body: unknown) => Promise<{ status: number; body: unknown }>;
+/**
+ * An authenticated `/internal/<name>` endpoint; the Baileys connection endpoints plug in here. Keys are
+ * `"<path>"` (POST) or `"<METHOD> <path>"`, where a path segment `:name` captures `params.name`.
+ * GET routes receive no body. A response is JSON, or a stream (e.g. a media file) with its headers.
+ */
+export type InternalRequest = { method: string; params: Record<string, string> };
+export type InternalResponse = { status: number; body: unknown } | { status: number; stream: Readable; headers?: Record<string, string> };
+export type InternalRoute = (body: unknown, request: InternalRequest) => Promise<InternalResponse>;
 
 export type RealtimeServerOptions = {
   bus: EventBus;
@@ -39,7 +46,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const socketsByOrg = new Map<string, Set<WebSocket>>();
   const awaitingPong = new WeakSet<WebSocket>();
-  const internalRoutes = new Map(Object.entries({ publish: publishRoute, ...options.internalRoutes }));
+  const internalRoutes = compileRoutes({ publish: publishRoute, ...options.internalRoutes });
   let closing: Promise<void> | undefined;
 
   async function publishRoute(body: unknown) {
@@ -93,14 +100,20 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     if (pathname === "/health" && req.method === "GET") {
       return sendJson(res, 200, { ok: true, connections: wss.clients.size });
     }
-    const route = pathname.startsWith("/internal/") ? internalRoutes.get(pathname.slice("/internal/".length)) : undefined;
     if (pathname.startsWith("/internal/") && !hasBearer(req.headers.authorization, secret)) {
       return sendError(res, 401, "unauthorized", "missing or wrong Authorization: Bearer <REALTIME_SECRET>");
     }
-    if (!route) return sendError(res, 404, "not_found", `no route for ${req.method} ${pathname}`);
-    if (req.method !== "POST") return sendError(res, 405, "method_not_allowed", "use POST");
-    const body = await readJson(req);
-    const result = body.ok ? await route(body.value) : errorBody(body.status, body.code, body.message);
+    const matches = pathname.startsWith("/internal/") ? matchRoutes(internalRoutes, pathname.slice("/internal/".length)) : [];
+    if (matches.length === 0) return sendError(res, 404, "not_found", `no route for ${req.method} ${pathname}`);
+    const match = matches.find((candidate) => candidate.method === req.method);
+    if (!match) return sendError(res, 405, "method_not_allowed", `use ${matches.map((candidate) => candidate.method).join(" or ")}`);
+    const body: BodyResult = req.method === "GET" ? { ok: true, value: undefined } : await readJson(req);
+    const result = body.ok ? await match.route(body.value, { method: match.method, params: match.params }) : errorBody(body.status, body.code, body.message);
+    if ("stream" in result) {
+      res.writeHead(result.status, result.headers ?? {});
+      await pipeline(result.stream, res);
+      return;
+    }
     sendJson(res, result.status, result.body);
   }
 
@@ -151,6 +164,40 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     connectionCount: () => wss.clients.size,
     close: () => (closing ??= shutDown()),
   };
+}
+
+type CompiledRoute = { method: string; segments: string[]; route: InternalRoute };
+
+function compileRoutes(routes: Record<string, InternalRoute>): CompiledRoute[] {
+  return Object.entries(routes).map(([key, route]) => {
+    const [method, path] = key.includes(" ") ? key.split(" ", 2) : ["POST", key];
+    return { method: method!.toUpperCase(), segments: path!.split("/"), route };
+  });
+}
+
+function matchRoutes(routes: CompiledRoute[], path: string) {
+  const parts = path.split("/");
+  return routes.flatMap(({ method, segments, route }) => {
+    if (segments.length !== parts.length) return [];
+    const params: Record<string, string> = {};
+    for (const [index, segment] of segments.entries()) {
+      const part = parts[index]!;
+      if (segment.startsWith(":")) {
+        const value = safeDecode(part);
+        if (!value) return [];
+        params[segment.slice(1)] = value;
+      } else if (segment !== part) return [];
+    }
+    return [{ method, params, route }];
+  });
+}
+
+function safeDecode(part: string): string | null {
+  try {
+    return decodeURIComponent(part) || null;
+  } catch {
+    return null;
+  }
 }
 
 function hasBearer(header: string | undefined, secret: string): boolean {

@@ -1,7 +1,17 @@
 import type { TaskList } from "graphile-worker";
+import { contactImportRun } from "./contactImport.run";
+import { messageSend } from "./message.send";
+import { sandboxTick } from "./sandbox.tick";
 import { sessionsPrune } from "./sessions.prune";
+import { templatesSync } from "./templates.sync";
+import { webhookEventProcess } from "./webhookEvent.process";
 
 /** One file per task, named `entity.action`; payloads carry ids only. */
 export const taskList: TaskList = {
   "sessions.prune": sessionsPrune,
+  "contactImport.run": contactImportRun,
+  "webhookEvent.process": webhookEventProcess,
+  "message.send": messageSend,
+  "sandbox.tick": sandboxTick,
+  "templates.sync": templatesSync,
 };

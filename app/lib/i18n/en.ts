@@ -1,12 +1,20 @@
+import { baileysEn } from "./domains/baileys";
+import { channelsEn } from "./domains/channels";
 import { contactsEn } from "./domains/contacts";
 import { importsEn } from "./domains/imports";
+import { inboxEn } from "./domains/inbox";
 import { pipelinesEn } from "./domains/pipelines";
+import { templatesEn } from "./domains/templates";
 import type { MessageKey } from "./pt-BR";
 
 export const en: Record<MessageKey, string> = {
+  ...baileysEn,
+  ...channelsEn,
   ...contactsEn,
   ...importsEn,
+  ...inboxEn,
   ...pipelinesEn,
+  ...templatesEn,
   "app.name": "Master IA",
   "app.tagline": "WhatsApp and SMS for your business, in one place.",
   "nav.dashboard": "Dashboard",

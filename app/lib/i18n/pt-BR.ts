@@ -1,11 +1,19 @@
+import { baileysPtBR } from "./domains/baileys";
+import { channelsPtBR } from "./domains/channels";
 import { contactsPtBR } from "./domains/contacts";
 import { importsPtBR } from "./domains/imports";
+import { inboxPtBR } from "./domains/inbox";
 import { pipelinesPtBR } from "./domains/pipelines";
+import { templatesPtBR } from "./domains/templates";
 
 export const ptBR = {
+  ...baileysPtBR,
+  ...channelsPtBR,
   ...contactsPtBR,
   ...importsPtBR,
+  ...inboxPtBR,
   ...pipelinesPtBR,
+  ...templatesPtBR,
   "app.name": "Master IA",
   "app.tagline": "WhatsApp e SMS para o seu negócio, num só lugar.",
   "nav.dashboard": "Painel",
