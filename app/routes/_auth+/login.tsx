@@ -79,6 +79,7 @@ export default function LoginPage() {
   const [form, fields] = useForm({
     lastResult,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
   });
 

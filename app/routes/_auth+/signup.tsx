@@ -68,6 +68,7 @@ export default function SignUpPage() {
   const [form, fields] = useForm({
     lastResult,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     defaultValue: { email: invite?.email ?? undefined },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: signUpSchema }),
   });
