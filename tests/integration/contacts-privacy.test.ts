@@ -85,6 +85,7 @@ describe("LGPD", () => {
     const { org, client, contact, lead } = await arrange("erase");
     const countBefore = await db.selectFrom("contacts").select((eb) => eb.fn.countAll<number>().as("n")).where("org_id", "=", org.id).executeTakeFirstOrThrow();
 
+    await db.insertInto("contact_identities").values({ org_id: org.id, contact_id: contact.id, kind: "wa_lid", value: "98765432101234@lid" }).execute();
     const unconfirmed = await client.post(`/contacts/${contact.id}/erase`, {});
     expect(unconfirmed.status).toBe(400);
     expect(await unconfirmed.text()).toContain("Marque a confirmação para continuar.");
@@ -99,6 +100,7 @@ describe("LGPD", () => {
     const serialized = JSON.stringify(row).toLowerCase();
     for (const personal of ["joana", "5511955554444", "exemplo.com", "olinda"]) expect(serialized).not.toContain(personal);
     expect(await db.selectFrom("contact_tags").select("tag_id").where("contact_id", "=", contact.id).execute()).toEqual([]);
+    expect(await db.selectFrom("contact_identities").select("value").where("contact_id", "=", contact.id).execute()).toEqual([]);
 
     const countAfter = await db.selectFrom("contacts").select((eb) => eb.fn.countAll<number>().as("n")).where("org_id", "=", org.id).executeTakeFirstOrThrow();
     expect(countAfter.n).toBe(countBefore.n);

@@ -112,7 +112,15 @@ export async function eraseContact(db: Database, orgId: string, contactId: strin
       .where("id", "=", contactId)
       .execute();
     const removedTags = await trx.deleteFrom("contact_tags").where("org_id", "=", orgId).where("contact_id", "=", contactId).executeTakeFirst();
-    await recordAudit(trx, { orgId, actor, action: "contact.erased", target: { type: "contact", id: contactId }, metadata: { removedTags: Number(removedTags.numDeletedRows) } });
+    // Channel identities (e.g. WhatsApp LIDs) identify the person too.
+    const removedIdentities = await trx.deleteFrom("contact_identities").where("org_id", "=", orgId).where("contact_id", "=", contactId).executeTakeFirst();
+    await recordAudit(trx, {
+      orgId,
+      actor,
+      action: "contact.erased",
+      target: { type: "contact", id: contactId },
+      metadata: { removedTags: Number(removedTags.numDeletedRows), removedIdentities: Number(removedIdentities.numDeletedRows) },
+    });
     return "erased";
   });
 }
