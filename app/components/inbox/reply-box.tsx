@@ -9,8 +9,12 @@ export type CannedOption = { id: string; shortcut: string; body: string };
 
 const EMOJI = ["😀", "😂", "😊", "😍", "🙏", "👍", "👏", "🎉", "❤️", "🔥", "✅", "👋", "🤝", "😉", "😢", "🤔", "⏰", "📦", "💰", "📍"];
 
+/** What the route passes for SMS channels (the counter lives in the channel module, which components may not import). */
+export type SegmentCounter = (text: string) => { encoding: string; segments: number; remaining: number; unicodeCharacters: string[] };
+
 type Props = {
   prefill: string;
+  countSegments?: SegmentCounter;
   canned: CannedOption[];
   errors?: string[] | null;
   attachments: { enabled: boolean; accept: string };
@@ -21,7 +25,7 @@ type Props = {
  * `/shortcut` offers canned responses and an emoji palette appears; without it, the canned-response
  * menu beside the box fills the text through the page's URL.
  */
-export function ReplyBox({ prefill, canned, errors, attachments }: Props) {
+export function ReplyBox({ prefill, canned, errors, attachments, countSegments }: Props) {
   const t = useT();
   const hydrated = useHydrated();
   const navigation = useNavigation();
@@ -95,6 +99,7 @@ export function ReplyBox({ prefill, canned, errors, attachments }: Props) {
           </ul>
         ) : null}
       </div>
+      {countSegments && value ? <SegmentInfo count={countSegments(value)} /> : null}
       <FieldErrors id="reply-body-error" errors={errors} />
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit" name="intent" value="reply" disabled={submitting}>
@@ -125,5 +130,15 @@ export function ReplyBox({ prefill, canned, errors, attachments }: Props) {
         ) : null}
       </div>
     </Form>
+  );
+}
+
+function SegmentInfo({ count }: { count: ReturnType<SegmentCounter> }) {
+  const t = useT();
+  return (
+    <p className="text-xs text-slate-500" data-testid="sms-segments" aria-live="polite">
+      {t("twilio.segments", { segments: count.segments, encoding: count.encoding, remaining: count.remaining })}
+      {count.unicodeCharacters.length > 0 ? ` ${t("twilio.unicodeHint", { characters: count.unicodeCharacters.slice(0, 5).join(" ") })}` : null}
+    </p>
   );
 }

@@ -5,6 +5,7 @@ import { ContactPanel } from "~/components/inbox/contact-panel";
 import { ConversationToolbar } from "~/components/inbox/conversation-toolbar";
 import { MessageList } from "~/components/inbox/message-list";
 import { ReplyBox } from "~/components/inbox/reply-box";
+import { countSmsSegments } from "~/modules/channels/twilio/sms-segments";
 import { TemplatePicker } from "~/components/inbox/template-picker";
 import { Button } from "~/components/ui/button";
 import { Alert } from "~/components/ui/card";
@@ -174,7 +175,13 @@ export default function ConversationPage() {
                 </Button>
               </Form>
             ) : null}
-            <ReplyBox prefill={data.prefill} canned={data.canned} errors={errors?.body} attachments={{ enabled: true, accept: data.attachmentTypes }} />
+            <ReplyBox
+              prefill={data.prefill}
+              canned={data.canned}
+              errors={errors?.body}
+              attachments={{ enabled: true, accept: data.attachmentTypes }}
+              countSegments={data.conversation.channel.kind === "twilio_sms" ? countSmsSegments : undefined}
+            />
           </>
         ) : (
           <p className="border-t border-slate-200 bg-white p-3 text-sm text-slate-600">{t("inbox.viewerCannotReply")}</p>
