@@ -6,8 +6,13 @@ import { taskList } from "./tasks/index";
 
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
-/** Starts graphile-worker plus the heartbeat that /health reads. */
-export async function startWorker(options: { connectionString: string; db: Database; concurrency?: number }) {
+/**
+ * Starts graphile-worker plus the heartbeat that /health reads. `tasks` limits the worker to some task
+ * identifiers (tests share a database, so a worker must not pick up jobs another test file queued).
+ */
+export async function startWorker(options: { connectionString: string; db: Database; concurrency?: number; tasks?: string[] }) {
+  const only = options.tasks;
+  const tasks = only ? Object.fromEntries(Object.entries(taskList).filter(([name]) => only.includes(name))) : taskList;
   const beat = () => recordHeartbeat(options.db, "worker").catch(() => undefined);
   await beat();
   const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
@@ -16,8 +21,8 @@ export async function startWorker(options: { connectionString: string; db: Datab
     concurrency: options.concurrency ?? 10,
     noHandleSignals: true,
     pollInterval: 2_000,
-    taskList,
-    parsedCronItems,
+    taskList: tasks,
+    parsedCronItems: only ? parsedCronItems.filter((item) => only.includes(item.task)) : parsedCronItems,
   });
   return {
     runner,

@@ -40,6 +40,12 @@ test("a move the server refuses puts the card back and says so", async ({ page }
   const title = "Proposta recusada";
   await createPipelineWithLead(page, orgName, title);
 
+  // Let the live socket open and any revalidation from creating the lead finish first: a refresh after
+  // the delete below would drop the stage from the board before the card can be dropped on it.
+  await expect(page.getByTestId("live-status").first()).toHaveAttribute("data-status", "open");
+  await page.waitForLoadState("networkidle");
+  await expect(column(page, "Qualificado")).toBeVisible();
+
   // Someone deletes the (empty) stage while this board still shows it.
   const client = new pg.Client({ connectionString: databaseUrlFor(E2E_DATABASE) });
   await client.connect();

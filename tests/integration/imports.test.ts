@@ -244,7 +244,7 @@ describe("CSV import over HTTP", () => {
     const { org, owner } = await createOrgWithOwner(db, "worker");
     const client = await signedIn(owner.email);
     const importId = await uploadedId(client, utf8("telefone,nome\n11987650001,Ana\n11987650002,Bia\n"));
-    const worker = await startWorker({ connectionString: process.env.DATABASE_URL!, db, concurrency: 2 });
+    const worker = await startWorker({ connectionString: process.env.DATABASE_URL!, db, concurrency: 2, tasks: ["contactImport.run"] });
     try {
       expect((await client.post(`/imports/${importId}`, { intent: "start", column0: "phone", column1: "name", onExisting: "update" })).status).toBe(302);
       const deadline = Date.now() + 15_000;

@@ -13,7 +13,7 @@ let worker: Awaited<ReturnType<typeof startWorker>>;
 
 beforeAll(async () => {
   await clearJobQueue(db());
-  worker = await startWorker({ connectionString: getEnv().DATABASE_URL, db: db(), concurrency: 4 });
+  worker = await startWorker({ connectionString: getEnv().DATABASE_URL, db: db(), concurrency: 4, tasks: ["webhookEvent.process", "message.send", "sandbox.tick"] });
 });
 afterAll(() => worker?.stop());
 

@@ -2,8 +2,9 @@ import { z } from "zod";
 
 // Shared by server actions and the browser's pre-validation; messages are i18n keys.
 
+/** Sources a person may pick by hand; "provider" (the network refused a send) is only ever set by the system. */
 export const OPT_OUT_SOURCES = ["manual", "import", "keyword", "api"] as const;
-export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
+export type OptOutSource = (typeof OPT_OUT_SOURCES)[number] | "provider";
 
 export const contactFormSchema = z
   .object({

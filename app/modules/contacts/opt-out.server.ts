@@ -8,7 +8,7 @@ export async function optOutContact(
   db: Database,
   orgId: string,
   contactId: string,
-  input: { reason?: string | null; source: OptOutSource; actor: AuditEntry["actor"] },
+  input: { reason?: string | null; source: OptOutSource; actor: AuditEntry["actor"]; metadata?: Record<string, unknown> },
 ): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     const row = await trx
@@ -20,13 +20,13 @@ export async function optOutContact(
       .returning("id")
       .executeTakeFirst();
     if (!row) return false;
-    await recordAudit(trx, { orgId, actor: input.actor, action: "contact.optedOut", target: { type: "contact", id: contactId }, metadata: { source: input.source } });
+    await recordAudit(trx, { orgId, actor: input.actor, action: "contact.optedOut", target: { type: "contact", id: contactId }, metadata: { ...input.metadata, source: input.source } });
     return true;
   });
 }
 
 /** Clears the opt-out (the contact agreed again); erased contacts stay opted out. */
-export async function optInContact(db: Database, orgId: string, contactId: string, actor: AuditEntry["actor"]): Promise<boolean> {
+export async function optInContact(db: Database, orgId: string, contactId: string, actor: AuditEntry["actor"], metadata?: Record<string, unknown>): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable("contacts")
@@ -37,7 +37,7 @@ export async function optInContact(db: Database, orgId: string, contactId: strin
       .returning("id")
       .executeTakeFirst();
     if (!row) return false;
-    await recordAudit(trx, { orgId, actor, action: "contact.optedIn", target: { type: "contact", id: contactId } });
+    await recordAudit(trx, { orgId, actor, action: "contact.optedIn", target: { type: "contact", id: contactId }, ...(metadata ? { metadata } : {}) });
     return true;
   });
 }

@@ -8,6 +8,7 @@ import { matchContact } from "./contact-match.server";
 import { contentSummary, previewOf } from "./inbound-event";
 import { publishConversationUpdated, publishMessageCreated, publishMessageStatus } from "./live.server";
 import { fetchInboundMedia } from "./media.server";
+import { applyOptKeyword, confirmOptKeyword } from "./opt-out-keywords.server";
 
 export type IngestOutcome =
   | { kind: "message"; messageId: string; conversationId: string; created: boolean }
@@ -101,16 +102,23 @@ async function applyMessage(db: Database, connection: ConnectionContext, event: 
       })
       .where("id", "=", conversation.id)
       .execute();
-    return { messageId: message.id, conversationId: conversation.id };
+    // "SAIR"/"STOP" (or "VOLTAR") alone flips the contact's opt-out together with storing the message.
+    const optChange = event.content.type === "text" ? await applyOptKeyword(trx, { orgId, contactId: contact.id, text: event.content.text, messageId: message.id }) : null;
+    return { messageId: message.id, conversationId: conversation.id, optChange };
   });
   if (!inserted) {
     // Another worker stored the same id between our check and insert.
     const row = await db.selectFrom("messages").select(["id", "conversation_id"]).where("connection_id", "=", connection.id).where("external_id", "=", event.externalId).executeTakeFirstOrThrow();
     return { kind: "message", messageId: row.id, conversationId: row.conversation_id, created: false };
   }
-  await publishMessageCreated(orgId, inserted.conversationId, inserted.messageId);
-  await fetchInboundMedia(db, connection, inserted.messageId);
-  return { kind: "message", ...inserted, created: true };
+  const { messageId, conversationId, optChange } = inserted;
+  await publishMessageCreated(orgId, conversationId, messageId);
+  if (optChange) {
+    await publishConversationUpdated(orgId, conversationId);
+    await confirmOptKeyword(db, connection, conversationId, optChange);
+  }
+  await fetchInboundMedia(db, connection, messageId);
+  return { kind: "message", messageId, conversationId, created: true };
 }
 
 const TIMESTAMP_COLUMN = { sent: "sent_at", delivered: "delivered_at", read: "read_at", failed: "failed_at" } as const;

@@ -89,6 +89,8 @@ export const inboxPtBR = {
   "inbox.canned.shortcutFormat": "Use só letras minúsculas, números, - e _.",
   "inbox.canned.insert": "Resposta pronta",
   "inbox.canned.use": "Usar",
+  "inbox.optOutKeyword.optedOut": "Você não receberá mais mensagens nossas. Para voltar a receber, responda VOLTAR.",
+  "inbox.optOutKeyword.optedIn": "Pronto! Você voltará a receber nossas mensagens. Para parar, responda SAIR.",
 } as const;
 
 export const inboxEn: Record<keyof typeof inboxPtBR, string> = {
@@ -181,4 +183,6 @@ export const inboxEn: Record<keyof typeof inboxPtBR, string> = {
   "inbox.canned.shortcutFormat": "Use only lowercase letters, digits, - and _.",
   "inbox.canned.insert": "Canned response",
   "inbox.canned.use": "Use",
+  "inbox.optOutKeyword.optedOut": "You will no longer receive messages from us. Reply START to opt back in.",
+  "inbox.optOutKeyword.optedIn": "Done! You will receive our messages again. Reply STOP to opt out.",
 };
