@@ -9,7 +9,11 @@ export type Database = Kysely<DB>;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function createPool(connectionString: string, max = 10) {
-  return new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  // An idle client can lose its connection (database restart, shutdown); without a listener the
+  // process would crash. The pool drops that client and the next query opens a new one.
+  pool.on("error", (error) => console.warn(`postgres pool: idle client error: ${error.message}`));
+  return pool;
 }
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Database {
