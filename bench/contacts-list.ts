@@ -24,6 +24,7 @@ import { listSegments } from "../app/modules/contacts/segments.server.js";
 import { listTags } from "../app/modules/contacts/tags.server.js";
 import { createOrganization } from "../app/modules/orgs/organizations.server.js";
 import { adminDatabaseUrl, databaseUrlFor, testSecrets } from "../tests/support/test-env.js";
+import { measure as timeRuns, type Stats } from "./measure.js";
 
 const CONTACTS = Number(process.env.CONTACTS ?? 100_000);
 const OTHER_ORG_CONTACTS = 20_000;
@@ -85,20 +86,7 @@ async function generateTags(db: ReturnType<typeof createDb>, orgId: string) {
       ON tag_list.k = picks.first OR (picks.second < 9 AND tag_list.k = picks.second) OR (picks.rare < 3 AND tag_list.k = 9)`.execute(db);
 }
 
-type Stats = { p50: number; p95: number; max: number };
-
-async function measure(run: () => Promise<unknown>): Promise<Stats> {
-  for (let warm = 0; warm < 10; warm++) await run();
-  const samples: number[] = [];
-  for (let index = 0; index < RUNS; index++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95), max: samples.at(-1)! };
-}
+const measure = (run: (index: number) => Promise<unknown>) => timeRuns(RUNS, run);
 
 const rows: Array<{ scenario: string; part: string; stats: Stats; matches?: number }> = [];
 const report = (scenario: string, part: string, stats: Stats, matches?: number) => {

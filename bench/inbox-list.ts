@@ -23,6 +23,7 @@ import { listMessages } from "../app/modules/inbox/messages.server.js";
 import { type InboxFilter, parseInboxFilter } from "../app/modules/inbox/schemas.js";
 import { createOrganization } from "../app/modules/orgs/organizations.server.js";
 import { adminDatabaseUrl, databaseUrlFor } from "../tests/support/test-env.js";
+import { measure as timeRuns, type Stats } from "./measure.js";
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 100_000);
 const PER_CONVERSATION = Number(process.env.MESSAGES_PER_CONVERSATION ?? 10);
@@ -95,20 +96,7 @@ async function generate(db: Db, orgId: string, count: number, seed: number, agen
   return connectionIds;
 }
 
-type Stats = { p50: number; p95: number; max: number };
-
-async function measure(run: (index: number) => Promise<unknown>): Promise<Stats> {
-  for (let warm = 0; warm < 10; warm++) await run(warm);
-  const samples: number[] = [];
-  for (let index = 0; index < RUNS; index++) {
-    const start = performance.now();
-    await run(index);
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95), max: samples.at(-1)! };
-}
+const measure = (run: (index: number) => Promise<unknown>) => timeRuns(RUNS, run);
 
 const results: Array<{ label: string; stats: Stats }> = [];
 function report(label: string, stats: Stats, note = "") {

@@ -14,6 +14,7 @@ import { generateNKeysBetween } from "fractional-indexing";
 import { sql } from "kysely";
 import pg from "pg";
 import { adminDatabaseUrl, databaseUrlFor, testSecrets } from "../tests/support/test-env.js";
+import { measure as timeRuns, type Stats } from "./measure.js";
 
 const STAGES = ["Novo", "Qualificado", "Proposta", "Negociação", "Fechamento"];
 const LEADS_PER_STAGE = Number(process.env.LEADS_PER_STAGE ?? 2_000);
@@ -46,20 +47,7 @@ async function admin(query: string) {
   }
 }
 
-type Stats = { p50: number; p95: number; max: number };
-
-async function measure(run: () => Promise<unknown>): Promise<Stats> {
-  for (let warm = 0; warm < 10; warm++) await run();
-  const samples: number[] = [];
-  for (let index = 0; index < RUNS; index++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95), max: samples.at(-1)! };
-}
+const measure = (run: (index: number) => Promise<unknown>) => timeRuns(RUNS, run);
 
 const report = (scenario: string, stats: Stats) => {
   const fmt = (value: number) => value.toFixed(1).padStart(6);

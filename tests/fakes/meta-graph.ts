@@ -9,6 +9,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { readBody, sendJson } from "./http.js";
 
 export type FakeMetaGraphOptions = { accessToken: string; phoneNumberId: string; wabaId: string; appSecret?: string; port?: number };
 
@@ -71,7 +72,7 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
   let phoneInfo = { display_phone_number: "+1 555-078-3881", verified_name: "Master IA Test", quality_rating: "GREEN" };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => json(res, 500, { error: { message: String(error), type: "FakeError", code: 1 } }));
+    handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: { message: String(error), type: "FakeError", code: 1 } }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -86,7 +87,7 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
 
     if (req.method === "GET" && url.pathname.startsWith("/download/")) return download(res, url.pathname.slice("/download/".length), req.headers.authorization);
     if (req.headers.authorization !== `Bearer ${options.accessToken}`) {
-      return json(res, 401, { error: { message: "Invalid OAuth access token - Cannot parse access token", type: "OAuthException", code: 190, fbtrace_id: trace() } });
+      return sendJson(res, 401, { error: { message: "Invalid OAuth access token - Cannot parse access token", type: "OAuthException", code: 190, fbtrace_id: trace() } });
     }
     const [, version, node, edge, ...rest] = url.pathname.split("/");
     if (!/^v\d+\.\d+$/.test(version ?? "") || rest.length) return unsupported(res, req.method, url.pathname);
@@ -95,7 +96,7 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
     if (failure && req.method === "POST" && edge === "messages") {
       failure.remaining -= 1;
       if (failure.remaining <= 0) failures.shift();
-      return json(res, failure.httpStatus, {
+      return sendJson(res, failure.httpStatus, {
         error: { message: failure.message, type: "OAuthException", code: failure.code, error_data: { messaging_product: "whatsapp", details: failure.details ?? failure.message }, fbtrace_id: trace() },
       });
     }
@@ -103,7 +104,7 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
     if (req.method === "POST" && node === options.phoneNumberId && edge === "messages") return sendMessage(res, body);
     if (req.method === "POST" && node === options.phoneNumberId && edge === "media") return uploadMedia(res, body);
     if (req.method === "GET" && node === options.wabaId && edge === "message_templates") return listTemplates(res, url);
-    if (req.method === "GET" && node === options.phoneNumberId && !edge) return json(res, 200, { ...phoneInfo, id: options.phoneNumberId });
+    if (req.method === "GET" && node === options.phoneNumberId && !edge) return sendJson(res, 200, { ...phoneInfo, id: options.phoneNumberId });
     if (req.method === "GET" && node && !edge && mediaStore.has(node)) return mediaInfo(res, node, url);
     return unsupported(res, req.method, url.pathname);
   }
@@ -111,27 +112,27 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
   function sendMessage(res: ServerResponse, body: unknown) {
     const parsed = messagePayload.safeParse(body);
     if (!parsed.success) {
-      return json(res, 400, { error: { message: `(#100) Invalid parameter: ${parsed.error.issues[0]?.message}`, type: "OAuthException", code: 100, fbtrace_id: trace() } });
+      return sendJson(res, 400, { error: { message: `(#100) Invalid parameter: ${parsed.error.issues[0]?.message}`, type: "OAuthException", code: 100, fbtrace_id: trace() } });
     }
     const wamid = `wamid.${randomBytes(24).toString("base64url")}`;
     sent.push({ ...parsed.data, wamid });
     const accepted = parsed.data.type === "template" ? { id: wamid, message_status: "accepted" } : { id: wamid };
-    return json(res, 200, { messaging_product: "whatsapp", contacts: [{ input: parsed.data.to, wa_id: parsed.data.to.replace(/^\+/, "") }], messages: [accepted] });
+    return sendJson(res, 200, { messaging_product: "whatsapp", contacts: [{ input: parsed.data.to, wa_id: parsed.data.to.replace(/^\+/, "") }], messages: [accepted] });
   }
 
   async function uploadMedia(res: ServerResponse, body: unknown) {
     const form = body instanceof FormData ? body : null;
     const file = form?.get("file");
     if (!form || form.get("messaging_product") !== "whatsapp" || !(file instanceof Blob)) {
-      return json(res, 400, { error: { message: "(#100) The parameter messaging_product and file are required", type: "OAuthException", code: 100, fbtrace_id: trace() } });
+      return sendJson(res, 400, { error: { message: "(#100) The parameter messaging_product and file are required", type: "OAuthException", code: 100, fbtrace_id: trace() } });
     }
     const id = addMedia(Buffer.from(await file.arrayBuffer()), String(form.get("type") ?? file.type));
-    return json(res, 200, { id });
+    return sendJson(res, 200, { id });
   }
 
   function mediaInfo(res: ServerResponse, id: string, url: URL) {
     const stored = mediaStore.get(id)!;
-    return json(res, 200, {
+    return sendJson(res, 200, {
       messaging_product: "whatsapp",
       url: `${baseUrl}/download/${id}?ext=${url.searchParams.get("ext") ?? "1"}`,
       mime_type: stored.mimeType,
@@ -143,9 +144,9 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
 
   function download(res: ServerResponse, id: string, authorization: string | undefined) {
     // Meta's lookaside host answers 401 without the same bearer token.
-    if (authorization !== `Bearer ${options.accessToken}`) return json(res, 401, { error: { message: "unauthorized", code: 190 } });
+    if (authorization !== `Bearer ${options.accessToken}`) return sendJson(res, 401, { error: { message: "unauthorized", code: 190 } });
     const stored = mediaStore.get(id);
-    if (!stored) return json(res, 404, { error: { message: "not found", code: 100 } });
+    if (!stored) return sendJson(res, 404, { error: { message: "not found", code: 100 } });
     res.writeHead(200, { "Content-Type": stored.mimeType, "Content-Length": stored.bytes.length });
     res.end(stored.bytes);
   }
@@ -163,11 +164,11 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
       next.searchParams.set("after", cursor(start + page.length));
       paging.next = next.toString();
     }
-    return json(res, 200, { data: page, paging });
+    return sendJson(res, 200, { data: page, paging });
   }
 
   function unsupported(res: ServerResponse, method: string | undefined, path: string) {
-    return json(res, 400, {
+    return sendJson(res, 400, {
       error: { message: `Unsupported ${method?.toLowerCase()} request. Object with ID '${path}' does not exist`, type: "GraphMethodException", code: 100, error_subcode: 33, fbtrace_id: trace() },
     });
   }
@@ -282,16 +283,4 @@ function safeJson(raw: string): unknown {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
-}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}

@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { countSmsSegments } from "../../app/modules/channels/twilio/sms-segments.js";
+import { readBody, sendJson } from "./http.js";
 
 export type FakeTwilioOptions = { accountSid: string; authToken: string; port?: number };
 export type RecordedTwilioRequest = { method: string; path: string; authorization?: string; params: Record<string, string[]> };
@@ -36,7 +37,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions) {
   const basic = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString("base64")}`;
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => json(res, 500, { code: 20500, message: String(error), status: 500 }));
+    handle(req, res).catch((error: unknown) => sendJson(res, 500, { code: 20500, message: String(error), status: 500 }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -50,7 +51,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions) {
     if (req.headers.authorization !== basic) return error(res, 20003);
     const account = `/2010-04-01/Accounts/${options.accountSid}`;
     if (req.method === "GET" && url.pathname === `${account}.json`) {
-      return json(res, 200, { sid: options.accountSid, friendly_name: "Master IA test account", status: accountStatus, type: "Full", uri: `${account}.json` });
+      return sendJson(res, 200, { sid: options.accountSid, friendly_name: "Master IA test account", status: accountStatus, type: "Full", uri: `${account}.json` });
     }
     if (req.method === "POST" && url.pathname === `${account}/Messages.json`) return createMessage(res, params);
     const mediaMatch = /^\/media\/(\w+)$/.exec(url.pathname);
@@ -59,7 +60,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions) {
       res.writeHead(200, { "Content-Type": stored.mimeType, "Content-Length": stored.bytes.length });
       return res.end(stored.bytes);
     }
-    return json(res, 404, { code: 20404, message: `The requested resource ${url.pathname} was not found`, more_info: "https://www.twilio.com/docs/errors/20404", status: 404 });
+    return sendJson(res, 404, { code: 20404, message: `The requested resource ${url.pathname} was not found`, more_info: "https://www.twilio.com/docs/errors/20404", status: 404 });
   }
 
   function createMessage(res: ServerResponse, params: Record<string, string[]>) {
@@ -67,24 +68,24 @@ export async function startFakeTwilio(options: FakeTwilioOptions) {
     if (failure) {
       failure.remaining -= 1;
       if (failure.remaining <= 0) failures.shift();
-      return json(res, failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status });
+      return sendJson(res, failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status });
     }
     const one = (name: string) => params[name]?.[0];
     const to = one("To");
-    if (!to) return json(res, 400, { code: 21604, message: "A 'To' phone number is required.", more_info: "https://www.twilio.com/docs/errors/21604", status: 400 });
+    if (!to) return sendJson(res, 400, { code: 21604, message: "A 'To' phone number is required.", more_info: "https://www.twilio.com/docs/errors/21604", status: 400 });
     if (!/^\+[1-9]\d{6,14}$/.test(to)) return error(res, 21211);
     if (!one("From") && !one("MessagingServiceSid")) {
-      return json(res, 400, { code: 21603, message: "A 'From' or 'MessagingServiceSid' parameter is required", more_info: "https://www.twilio.com/docs/errors/21603", status: 400 });
+      return sendJson(res, 400, { code: 21603, message: "A 'From' or 'MessagingServiceSid' parameter is required", more_info: "https://www.twilio.com/docs/errors/21603", status: 400 });
     }
     const body = one("Body") ?? "";
     const mediaUrl = params.MediaUrl ?? [];
-    if (!body && !mediaUrl.length) return json(res, 400, { code: 21602, message: "Message body is required.", more_info: "https://www.twilio.com/docs/errors/21602", status: 400 });
+    if (!body && !mediaUrl.length) return sendJson(res, 400, { code: 21602, message: "Message body is required.", more_info: "https://www.twilio.com/docs/errors/21602", status: 400 });
     const sid = `SM${randomBytes(16).toString("hex")}`;
     const numSegments = Math.max(1, countSmsSegments(body).segments);
     const message: FakeTwilioMessage = { sid, to, from: one("From") ?? null, messagingServiceSid: one("MessagingServiceSid") ?? null, body, mediaUrl, statusCallback: one("StatusCallback"), numSegments };
     messages.push(message);
     const now = new Date().toUTCString().replace("GMT", "+0000");
-    return json(res, 201, {
+    return sendJson(res, 201, {
       account_sid: options.accountSid,
       api_version: "2010-04-01",
       body,
@@ -109,7 +110,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions) {
 
   function error(res: ServerResponse, code: number) {
     const known = ERRORS[code] ?? { status: 400, message: `Error ${code}` };
-    return json(res, known.status, { code, message: known.message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: known.status });
+    return sendJson(res, known.status, { code, message: known.message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: known.status });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -182,16 +183,4 @@ export function twilioInboundParams(opts: { accountSid: string; from: string; to
   return params;
 }
 
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
-}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
