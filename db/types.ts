@@ -57,6 +57,61 @@ export interface BaileysAuth {
   value: string;
 }
 
+export interface CampaignListEntries {
+  campaign_id: string;
+  name: string | null;
+  phone: string;
+  row_number: number;
+}
+
+export interface CampaignRecipients {
+  attempts: Generated<number>;
+  campaign_id: string;
+  claimed_at: Timestamp | null;
+  claimed_by: string | null;
+  contact_id: string | null;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  error_code: string | null;
+  error_message: string | null;
+  external_id: string | null;
+  failed_at: Timestamp | null;
+  id: Generated<number>;
+  message_id: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  opted_out_at: Timestamp | null;
+  org_id: string;
+  phone: string | null;
+  read_at: Timestamp | null;
+  replied_at: Timestamp | null;
+  retryable: boolean | null;
+  sent_at: Timestamp | null;
+  skip_reason: string | null;
+  status: Generated<string>;
+}
+
+export interface Campaigns {
+  audience: Generated<Json>;
+  cancelled_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  connection_id: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  message: Generated<Json>;
+  name: string;
+  org_id: string;
+  pacing: Generated<Json>;
+  pause_reason: string | null;
+  paused_at: Timestamp | null;
+  quiet_hours: Json | null;
+  reply_window_hours: Generated<number>;
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface CannedResponses {
   body: string;
   created_at: Generated<Timestamp>;
@@ -79,6 +134,7 @@ export interface ChannelConnections {
   secrets: string | null;
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
+  warmup_started_on: Timestamp | null;
   warnings: Generated<Json>;
 }
 
@@ -87,6 +143,12 @@ export interface ChannelLeases {
   expires_at: Timestamp;
   holder: string;
   holder_url: string | null;
+}
+
+export interface ConnectionSendDays {
+  connection_id: string;
+  day: Timestamp;
+  sent: Generated<number>;
 }
 
 export interface ContactIdentities {
@@ -336,6 +398,13 @@ export interface Sessions {
   user_id: string;
 }
 
+export interface SmsSendLedger {
+  org_id: string;
+  phone: string;
+  sent_at: Generated<Timestamp>;
+  text_hash: string;
+}
+
 export interface Stages {
   color: Generated<string>;
   created_at: Generated<Timestamp>;
@@ -391,9 +460,13 @@ export interface DB {
   api_keys: ApiKeys;
   audit_log: AuditLog;
   baileys_auth: BaileysAuth;
+  campaign_list_entries: CampaignListEntries;
+  campaign_recipients: CampaignRecipients;
+  campaigns: Campaigns;
   canned_responses: CannedResponses;
   channel_connections: ChannelConnections;
   channel_leases: ChannelLeases;
+  connection_send_days: ConnectionSendDays;
   contact_identities: ContactIdentities;
   contact_import_chunks: ContactImportChunks;
   contact_import_errors: ContactImportErrors;
@@ -414,6 +487,7 @@ export interface DB {
   process_heartbeats: ProcessHeartbeats;
   segments: Segments;
   sessions: Sessions;
+  sms_send_ledger: SmsSendLedger;
   stages: Stages;
   tags: Tags;
   user_identities: UserIdentities;

@@ -8,6 +8,7 @@ import { matchContact } from "./contact-match.server";
 import { contentSummary, previewOf } from "./inbound-event";
 import { publishConversationUpdated, publishMessageCreated, publishMessageStatus } from "./live.server";
 import { fetchInboundMedia } from "./media.server";
+import { afterInboundMessage, afterOutboundStatus } from "./inbound-hooks.server";
 import { applyOptKeyword, confirmOptKeyword } from "./opt-out-keywords.server";
 
 export type IngestOutcome =
@@ -104,6 +105,15 @@ async function applyMessage(db: Database, connection: ConnectionContext, event: 
       .execute();
     // "SAIR"/"STOP" (or "VOLTAR") alone flips the contact's opt-out together with storing the message.
     const optChange = event.content.type === "text" ? await applyOptKeyword(trx, { orgId, contactId: contact.id, text: event.content.text, messageId: message.id }) : null;
+    await afterInboundMessage(trx, {
+      orgId,
+      connectionId: connection.id,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      messageId: message.id,
+      receivedAt: event.timestamp,
+      optDirection: optChange?.direction ?? null,
+    });
     return { messageId: message.id, conversationId: conversation.id, optChange };
   });
   if (!inserted) {
@@ -161,6 +171,9 @@ async function applyStatus(db: Database, connection: ConnectionContext, event: S
       })
       .where("id", "=", message.id)
       .execute();
+    if (advances) {
+      await afterOutboundStatus(trx, { orgId: connection.orgId, messageId: message.id, status: event.status, at: event.timestamp, errorCode: event.error?.code ?? null });
+    }
     return { messageId: message.id, conversationId: message.conversation_id, changed: advances };
   });
   if (outcome.changed) {

@@ -1,0 +1,31 @@
+import type { Database } from "#db/index.js";
+import type { DeliveryStatus } from "../channels/types";
+
+/**
+ * What else happens when a customer writes or a send changes status, run inside the transaction that
+ * stores it so nothing is lost between the two. Each domain (campaigns, cadences, the AI bot) adds
+ * its one call here instead of editing ingest; keep each call small and enqueue slow work as a job.
+ */
+
+export type InboundMessageFacts = {
+  orgId: string;
+  connectionId: string;
+  conversationId: string;
+  contactId: string;
+  messageId: string;
+  receivedAt: Date;
+  /** Set when the message was an opt-out/opt-in keyword that flipped the contact. */
+  optDirection: "out" | "in" | null;
+};
+
+export async function afterInboundMessage(trx: Database, facts: InboundMessageFacts): Promise<void> {
+  void trx;
+  void facts;
+}
+
+export type OutboundStatusFacts = { orgId: string; messageId: string; status: DeliveryStatus; at: Date; errorCode: string | null };
+
+export async function afterOutboundStatus(trx: Database, facts: OutboundStatusFacts): Promise<void> {
+  void trx;
+  void facts;
+}
