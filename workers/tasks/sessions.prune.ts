@@ -1,7 +1,8 @@
 import type { Task } from "graphile-worker";
 import { getDb } from "~/lib/db.server";
+import { pruneSmsLedger } from "~/modules/outreach/sms-duplicates.server";
 
-/** Hourly: drops expired sessions and invitations nobody used, so those tables stay small. */
+/** Hourly: drops expired sessions, invitations nobody used and stale SMS duplicate claims, so those tables stay small. */
 export const sessionsPrune: Task = async (_payload, helpers) => {
   const db = getDb();
   const now = new Date();
@@ -11,5 +12,6 @@ export const sessionsPrune: Task = async (_payload, helpers) => {
     .where("accepted_at", "is", null)
     .where("expires_at", "<", new Date(now.getTime() - 30 * 86_400_000))
     .executeTakeFirst();
-  helpers.logger.info(`pruned ${sessions.numDeletedRows} sessions, ${invitations.numDeletedRows} invitations`);
+  const smsClaims = await pruneSmsLedger(db);
+  helpers.logger.info(`pruned ${sessions.numDeletedRows} sessions, ${invitations.numDeletedRows} invitations, ${smsClaims} SMS claims`);
 };
