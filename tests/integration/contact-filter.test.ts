@@ -53,6 +53,17 @@ describe("contactsMatching", () => {
     expect(await names({ search: "%" })).toEqual(["Carla 100%_Silva"]);
   });
 
+  it("ignores accents on both sides: joao finds João, CONCEIÇÃO finds Conceicao", async () => {
+    const joao = await insertContact(db, orgId, { name: "João Conceição", phone: null, email: null });
+    const plain = await insertContact(db, orgId, { name: "Joao Conceicao Filho", phone: null, email: null });
+    try {
+      expect((await names({ search: "joao conceicao" })).sort()).toEqual(["Joao Conceicao Filho", "João Conceição"].sort());
+      expect(await names({ search: "CONCEIÇÃO filho" })).toEqual(["Joao Conceicao Filho"]);
+    } finally {
+      await db.deleteFrom("contacts").where("id", "in", [joao.id, plain.id]).execute();
+    }
+  });
+
   it("filters by tags: any, all, and without", async () => {
     expect(await names({ tagIds: [tags.vip!, tags.lead!] })).toEqual(["Ana Souza", "Bruno Lima"]);
     expect(await names({ tagIds: [tags.vip!, tags.lead!], tagMode: "all" })).toEqual(["Ana Souza"]);

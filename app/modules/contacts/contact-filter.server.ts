@@ -46,7 +46,16 @@ async function resolveFilter(db: Database, orgId: string, filter: ContactFilter)
 export function searchTerms(search: string): string[] {
   const trimmed = search.trim();
   if (/^[\d\s().+-]+$/.test(trimmed) && /\d/.test(trimmed)) return [trimmed.replace(/\D/g, "")];
-  return trimmed.toLowerCase().split(/\s+/).filter(Boolean);
+  return foldAccents(trimmed.toLowerCase()).split(/\s+/).filter(Boolean);
+}
+
+// Exactly the folding of the contacts.search_text column (migration 20261125190000), so both sides agree.
+const FOLD_FROM = "áàâãäåéèêëíìîïóòôõöúùûüçñýÿ";
+const FOLD_TO = "aaaaaaeeeeiiiiooooouuuucnyy";
+const FOLD = new Map([...FOLD_FROM].map((character, index) => [character, FOLD_TO[index]!]));
+
+function foldAccents(text: string): string {
+  return [...text.normalize("NFC")].map((character) => FOLD.get(character) ?? character).join("");
 }
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (character) => `\\${character}`);
