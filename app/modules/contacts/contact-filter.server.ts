@@ -49,7 +49,7 @@ export function searchTerms(search: string): string[] {
   return foldAccents(trimmed.toLowerCase()).split(/\s+/).filter(Boolean);
 }
 
-// Exactly the folding of the contacts.search_text column (migration 20261125190000), so both sides agree.
+// Exactly the folding of the contacts.search_text column (migration 20261125230000), so both sides agree.
 const FOLD_FROM = "áàâãäåéèêëíìîïóòôõöúùûüçñýÿ";
 const FOLD_TO = "aaaaaaeeeeiiiiooooouuuucnyy";
 const FOLD = new Map([...FOLD_FROM].map((character, index) => [character, FOLD_TO[index]!]));
