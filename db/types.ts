@@ -23,6 +23,37 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AiRuns {
+  completion_tokens: Generated<number>;
+  conversation_id: string | null;
+  cost_micros: Generated<number>;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  id: Generated<string>;
+  kind: string;
+  latency_ms: Generated<number>;
+  mode: string;
+  model: string;
+  org_id: string;
+  persona_id: string | null;
+  prompt_tokens: Generated<number>;
+  purpose: string;
+  status: string;
+}
+
+export interface AiSettings {
+  api_key_hint: string | null;
+  api_key_sealed: string | null;
+  base_url: string | null;
+  chat_model: Generated<string>;
+  created_at: Generated<Timestamp>;
+  embedding_model: Generated<string>;
+  monthly_budget_micros: number | null;
+  org_id: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -55,6 +86,78 @@ export interface BaileysAuth {
   key_type: string;
   updated_at: Generated<Timestamp>;
   value: string;
+}
+
+export interface CadenceEnrollments {
+  cadence_id: string;
+  contact_id: string;
+  created_at: Generated<Timestamp>;
+  enrolled_by: string | null;
+  exit_reason: string | null;
+  exited_by: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  lead_id: string | null;
+  next_run_at: Timestamp | null;
+  org_id: string;
+  position: Generated<number>;
+  source: string;
+  status: Generated<string>;
+  version_id: string;
+}
+
+export interface Cadences {
+  business_hours: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  current_version_id: string | null;
+  exit_on_lead_closed: Generated<boolean>;
+  exit_on_reply: Generated<boolean>;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  status: Generated<string>;
+  trigger_stage_id: string | null;
+  trigger_tag_id: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface CadenceStepRuns {
+  detail: string | null;
+  enrollment_id: string;
+  id: Generated<number>;
+  kind: string;
+  message_id: string | null;
+  org_id: string;
+  position: number;
+  ran_at: Generated<Timestamp>;
+  status: string;
+}
+
+export interface CadenceSteps {
+  config: Generated<Json>;
+  id: Generated<string>;
+  kind: string;
+  org_id: string;
+  position: number;
+  version_id: string;
+}
+
+export interface CadenceVersions {
+  cadence_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  number: number;
+  org_id: string;
+}
+
+export interface CampaignDispatchRuns {
+  campaign_id: string;
+  finished_at: Timestamp | null;
+  heartbeat_at: Generated<Timestamp>;
+  id: string;
+  started_at: Generated<Timestamp>;
 }
 
 export interface CampaignListEntries {
@@ -130,6 +233,7 @@ export interface ChannelConnections {
   last_error: string | null;
   name: string;
   org_id: string;
+  persona_id: string | null;
   rate_per_second: number | null;
   secrets: string | null;
   status: Generated<string>;
@@ -230,11 +334,14 @@ export interface Conversations {
   connection_id: string;
   contact_id: string;
   created_at: Generated<Timestamp>;
+  handoff_at: Timestamp | null;
+  handoff_reason: string | null;
   id: Generated<string>;
   last_inbound_at: Timestamp | null;
   last_message_at: Generated<Timestamp>;
   last_message_preview: Generated<string>;
   org_id: string;
+  persona_id: string | null;
   status: Generated<string>;
   unread_count: Generated<number>;
   updated_at: Generated<Timestamp>;
@@ -263,6 +370,74 @@ export interface Invitations {
   revoked_at: Timestamp | null;
   role: string;
   token_hash: string;
+}
+
+export interface KbChunks {
+  content: string;
+  created_at: Generated<Timestamp>;
+  document_id: string;
+  embedding: number[];
+  embedding_dims: Generated<number | null>;
+  embedding_model: string;
+  heading: string | null;
+  id: Generated<string>;
+  kb_id: string;
+  org_id: string;
+  position: number;
+  tsv: Generated<string | null>;
+}
+
+export interface KbDocuments {
+  chunk_count: Generated<number>;
+  content: string | null;
+  content_hash: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  error: string | null;
+  id: Generated<string>;
+  kb_id: string;
+  mime: string | null;
+  org_id: string;
+  progress: Generated<number>;
+  source_bytes: Buffer | null;
+  source_kind: string;
+  source_ref: string | null;
+  status: Generated<string>;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface KnowledgeBases {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  description: Generated<string>;
+  embedding_dimensions: number | null;
+  embedding_model: string;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  previous_embedding_dimensions: number | null;
+  previous_embedding_model: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface LeadAiDecisions {
+  ai_run_id: string | null;
+  applied: boolean;
+  confidence: number;
+  conversation_id: string | null;
+  created_at: Generated<Timestamp>;
+  from_stage_id: string | null;
+  id: Generated<string>;
+  lead_id: string;
+  mode: string;
+  org_id: string;
+  pipeline_id: string;
+  reason: string;
+  skip_reason: string | null;
+  to_stage_id: string | null;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
 }
 
 export interface LeadEvents {
@@ -364,7 +539,40 @@ export interface Organizations {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PersonaKnowledgeBases {
+  knowledge_base_id: string;
+  org_id: string;
+  persona_id: string;
+}
+
+export interface Personas {
+  away_message: Generated<string>;
+  business_hours: Json | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  greeting: Generated<string>;
+  handoff_keywords: Generated<string[]>;
+  id: Generated<string>;
+  is_default: Generated<boolean>;
+  language: Generated<string>;
+  low_confidence_threshold: Generated<number>;
+  max_bot_turns: Generated<number>;
+  max_reply_chars: Generated<number>;
+  model: string | null;
+  name: string;
+  org_id: string;
+  reply_delay_seconds: Generated<number>;
+  sentiment_handoff: Generated<boolean>;
+  system_prompt: string;
+  temperature: Generated<number>;
+  tone: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Pipelines {
+  ai_allow_backwards: Generated<boolean>;
+  ai_confidence_threshold: Generated<number>;
+  ai_enabled: Generated<boolean>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   name: string;
@@ -387,6 +595,11 @@ export interface Segments {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SendPacingSlots {
+  key: string;
+  next_at: Timestamp;
+}
+
 export interface Sessions {
   created_at: Generated<Timestamp>;
   current_org_id: string | null;
@@ -406,6 +619,8 @@ export interface SmsSendLedger {
 }
 
 export interface Stages {
+  ai_criteria: Generated<string>;
+  ai_keywords: Generated<string[]>;
   color: Generated<string>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -457,9 +672,17 @@ export interface WebhookEvents {
 }
 
 export interface DB {
+  ai_runs: AiRuns;
+  ai_settings: AiSettings;
   api_keys: ApiKeys;
   audit_log: AuditLog;
   baileys_auth: BaileysAuth;
+  cadence_enrollments: CadenceEnrollments;
+  cadence_step_runs: CadenceStepRuns;
+  cadence_steps: CadenceSteps;
+  cadence_versions: CadenceVersions;
+  cadences: Cadences;
+  campaign_dispatch_runs: CampaignDispatchRuns;
   campaign_list_entries: CampaignListEntries;
   campaign_recipients: CampaignRecipients;
   campaigns: Campaigns;
@@ -476,6 +699,10 @@ export interface DB {
   conversations: Conversations;
   custom_fields: CustomFields;
   invitations: Invitations;
+  kb_chunks: KbChunks;
+  kb_documents: KbDocuments;
+  knowledge_bases: KnowledgeBases;
+  lead_ai_decisions: LeadAiDecisions;
   lead_events: LeadEvents;
   leads: Leads;
   media: Media;
@@ -483,9 +710,12 @@ export interface DB {
   message_templates: MessageTemplates;
   messages: Messages;
   organizations: Organizations;
+  persona_knowledge_bases: PersonaKnowledgeBases;
+  personas: Personas;
   pipelines: Pipelines;
   process_heartbeats: ProcessHeartbeats;
   segments: Segments;
+  send_pacing_slots: SendPacingSlots;
   sessions: Sessions;
   sms_send_ledger: SmsSendLedger;
   stages: Stages;

@@ -39,6 +39,11 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: z.enum(["true", "false", "1", "0"]).default("false").transform((value) => value === "true" || value === "1"),
   // How web and worker reach this realtime instance when several run (the lease row names it); defaults to REALTIME_INTERNAL_URL.
   REALTIME_ADVERTISE_URL: optionalUrl,
+  // AI: an organization's own key (AI settings) wins; without either the AI runs offline.
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  // Knowledge-base URL fetches refuse private, loopback and link-local hosts unless this is set (tests).
+  KB_FETCH_ALLOW_PRIVATE: z.enum(["true", "false", "1", "0"]).default("false").transform((value) => value === "true" || value === "1"),
   // Baileys logs every frame at debug; its own output stays at warnings unless asked for more.
   BAILEYS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
 });

@@ -1,0 +1,162 @@
+import { sql } from "kysely";
+import type { Database } from "#db/index.js";
+import { contentWords, cosine } from "../offline-embedder";
+import { embedTextsWithModel } from "../runtime.server";
+import { AiBudgetExceededError, AiUnavailableError } from "../errors";
+import { vectorStoreFor, type VectorHit, type VectorStoreKind } from "./vector-store.server";
+
+export type RetrievedPassage = {
+  chunkId: string;
+  documentId: string;
+  documentTitle: string;
+  knowledgeBaseId: string;
+  /** Chunk order within its document (0-based): "<title> §<position + 1>" is a stable citation. */
+  position: number;
+  heading: string | null;
+  content: string;
+  /** Reciprocal-rank-fusion score; only comparable within one call. */
+  score: number;
+  /** Cosine similarity to the query (−1…1) with the chunk's model; 0 when the query could not be embedded. */
+  vectorScore: number;
+  /** Full-text rank (ts_rank_cd), null when the chunk came only from the vector search. */
+  textScore: number | null;
+};
+
+export type RetrieveInput = {
+  orgId: string;
+  knowledgeBaseIds: string[];
+  query: string;
+  limit?: number;
+  /** Force an implementation (tests, bench); default: pgvector when installed, exact otherwise. */
+  vectorStore?: VectorStoreKind;
+  purpose?: string;
+};
+
+const CANDIDATES = 40;
+// The usual RRF constant: damps the head so one list's first hit cannot dominate.
+const RRF_K = 60;
+
+/**
+ * Hybrid retrieval: full-text candidates (accent-folded, any query word) and nearest neighbours by
+ * embedding, fused by reciprocal rank. While a knowledge base is being re-embedded, chunks still on
+ * the previous model are searched with a query embedded by that model.
+ */
+export async function retrievePassages(db: Database, input: RetrieveInput): Promise<RetrievedPassage[]> {
+  const limit = input.limit ?? 5;
+  if (input.knowledgeBaseIds.length === 0 || !input.query.trim()) return [];
+  const bases = await db
+    .selectFrom("knowledge_bases")
+    .select(["id", "embedding_model", "embedding_dimensions", "previous_embedding_model", "previous_embedding_dimensions"])
+    .where("org_id", "=", input.orgId)
+    .where("id", "in", input.knowledgeBaseIds)
+    .execute();
+  if (bases.length === 0) return [];
+  const kbIds = bases.map((kb) => kb.id);
+
+  const models = new Set<string>();
+  for (const kb of bases) {
+    models.add(kb.embedding_model);
+    if (kb.previous_embedding_model) models.add(kb.previous_embedding_model);
+  }
+
+  const [textHits, ...vectorLists] = await Promise.all([
+    textCandidates(db, input.orgId, kbIds, input.query),
+    ...[...models].map((model) => vectorCandidates(db, input, kbIds, model)),
+  ]);
+  const queryEmbeddings = new Map<string, number[]>();
+  for (const list of vectorLists) if (list.embedding) queryEmbeddings.set(list.model, list.embedding);
+
+  const fused = new Map<string, { score: number; textScore: number | null }>();
+  const entry = (id: string) => {
+    let found = fused.get(id);
+    if (!found) fused.set(id, (found = { score: 0, textScore: null }));
+    return found;
+  };
+  textHits.forEach((hit, rank) => {
+    const found = entry(hit.id);
+    found.score += 1 / (RRF_K + rank + 1);
+    found.textScore = hit.rank;
+  });
+  // Several models are alternatives for the same chunks, not extra votes: merge them into one list.
+  const vectorHits = vectorLists.flatMap((list) => list.hits).sort((a, b) => b.similarity - a.similarity);
+  const seen = new Set<string>();
+  let vectorRank = 0;
+  for (const hit of vectorHits) {
+    if (seen.has(hit.id)) continue;
+    seen.add(hit.id);
+    const found = entry(hit.id);
+    found.score += 1 / (RRF_K + vectorRank + 1);
+    vectorRank++;
+  }
+
+  const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit);
+  if (top.length === 0) return [];
+  const rows = await db
+    .selectFrom("kb_chunks as c")
+    .innerJoin("kb_documents as d", "d.id", "c.document_id")
+    .select(["c.id", "c.document_id", "c.kb_id", "c.position", "c.heading", "c.content", "c.embedding", "c.embedding_model", "d.title"])
+    .where("c.org_id", "=", input.orgId)
+    .where(
+      "c.id",
+      "in",
+      top.map(([id]) => id),
+    )
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return top.flatMap(([id, scores]) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const queryEmbedding = queryEmbeddings.get(row.embedding_model);
+    return [
+      {
+        chunkId: row.id,
+        documentId: row.document_id,
+        documentTitle: row.title,
+        knowledgeBaseId: row.kb_id,
+        position: row.position,
+        heading: row.heading,
+        content: row.content,
+        score: scores.score,
+        textScore: scores.textScore,
+        vectorScore: queryEmbedding ? cosine(queryEmbedding, row.embedding) : 0,
+      },
+    ];
+  });
+}
+
+/** Any content word may match; words of five letters or more also match by prefix ("entregas" ~ "entrega"). */
+export function buildTextQuery(query: string): string | null {
+  const terms = [...new Set(contentWords(query))].slice(0, 24);
+  if (terms.length === 0) return null;
+  return terms.map((term) => (term.length >= 5 ? `${term.slice(0, Math.max(4, term.length - 2))}:*` : term)).join(" | ");
+}
+
+async function textCandidates(db: Database, orgId: string, kbIds: string[], query: string) {
+  const tsquery = buildTextQuery(query);
+  if (!tsquery) return [];
+  const { rows } = await sql<{ id: string; rank: number }>`
+    SELECT id, ts_rank_cd(tsv, q) AS rank
+    FROM kb_chunks, to_tsquery('kb_text', ${tsquery}) AS q
+    WHERE org_id = ${orgId} AND kb_id = ANY(${kbIds}::uuid[]) AND tsv @@ q
+    ORDER BY rank DESC, id
+    LIMIT ${CANDIDATES}`.execute(db);
+  return rows;
+}
+
+async function vectorCandidates(
+  db: Database,
+  input: RetrieveInput,
+  kbIds: string[],
+  model: string,
+): Promise<{ model: string; embedding: number[] | null; hits: VectorHit[] }> {
+  let embedding: number[];
+  try {
+    [embedding] = (await embedTextsWithModel(db, { orgId: input.orgId, texts: [input.query], purpose: input.purpose ?? "kb.query", model })).embeddings;
+  } catch (error) {
+    // No provider for this model now (went offline, budget spent): full text still answers.
+    if (error instanceof AiUnavailableError || error instanceof AiBudgetExceededError) return { model, embedding: null, hits: [] };
+    throw error;
+  }
+  const store = await vectorStoreFor(db, input.vectorStore);
+  return { model, embedding, hits: await store.nearest(db, { orgId: input.orgId, kbIds, model, embedding, limit: CANDIDATES }) };
+}
