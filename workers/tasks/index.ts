@@ -1,4 +1,5 @@
 import type { TaskList } from "graphile-worker";
+import { cadenceStep } from "./cadence.step";
 import { contactImportRun } from "./contactImport.run";
 import { messageSend } from "./message.send";
 import { sandboxTick } from "./sandbox.tick";
@@ -8,6 +9,7 @@ import { webhookEventProcess } from "./webhookEvent.process";
 
 /** One file per task, named `entity.action`; payloads carry ids only. */
 export const taskList: TaskList = {
+  "cadence.step": cadenceStep,
   "sessions.prune": sessionsPrune,
   "contactImport.run": contactImportRun,
   "webhookEvent.process": webhookEventProcess,

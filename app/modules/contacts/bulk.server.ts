@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Database } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { type AuditEntry, recordAudit } from "../audit/audit.server";
+import { enrollOnTagAdded, exitOnOptOut } from "../cadences/enrollments.server";
 import type { BulkAction } from "./contact-schemas";
 
 export type BulkResult = { ok: true; selected: number; changed: number } | { ok: false; reason: "not_found" };
@@ -48,8 +49,10 @@ export async function applyBulkAction(
               .where("contacts.erased_at", "is", null),
           )
           .onConflict((conflict) => conflict.doNothing())
-          .executeTakeFirst();
-        changed = Number(inserted.numInsertedOrUpdatedRows ?? 0);
+          .returning("contact_id")
+          .execute();
+        changed = inserted.length;
+        await enrollOnTagAdded(trx, orgId, inserted.map((row) => row.contact_id), tagId!);
         break;
       }
       case "removeTag": {
@@ -68,6 +71,7 @@ export async function applyBulkAction(
           .where("erased_at", "is", null)
           .executeTakeFirst();
         changed = Number(updated.numUpdatedRows);
+        await exitOnOptOut(trx, orgId, contactIds);
         break;
       }
       case "delete": {

@@ -1,6 +1,7 @@
 import type { Database } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { type AuditEntry, recordAudit } from "../audit/audit.server";
+import { exitOnOptOut } from "../cadences/enrollments.server";
 import type { OptOutSource } from "./contact-schemas";
 
 /** Records that the contact asked not to be messaged; senders must skip opted-out contacts. */
@@ -20,6 +21,7 @@ export async function optOutContact(
       .returning("id")
       .executeTakeFirst();
     if (!row) return false;
+    await exitOnOptOut(trx, orgId, [contactId]);
     await recordAudit(trx, { orgId, actor: input.actor, action: "contact.optedOut", target: { type: "contact", id: contactId }, metadata: { ...input.metadata, source: input.source } });
     return true;
   });

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Database } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { type AuditEntry, recordAudit } from "../audit/audit.server";
+import { enrollOnTagAdded } from "../cadences/enrollments.server";
 
 export type TagSummary = { id: string; name: string; color: string };
 export type TagWithCount = TagSummary & { contactCount: number };
@@ -99,7 +100,10 @@ export async function addTagToContact(db: Database, orgId: string, contactId: st
     .onConflict((conflict) => conflict.doNothing())
     .returning("contact_id")
     .execute();
-  if (result.length) return true;
+  if (result.length) {
+    await enrollOnTagAdded(db, orgId, [contactId], tagId);
+    return true;
+  }
   // Nothing inserted: either it was already tagged (fine) or an id is not ours.
   const tagged = await db.selectFrom("contact_tags").select("contact_id").where("org_id", "=", orgId).where("contact_id", "=", contactId).where("tag_id", "=", tagId).executeTakeFirst();
   return Boolean(tagged);

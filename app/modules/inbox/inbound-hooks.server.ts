@@ -1,4 +1,5 @@
 import type { Database } from "#db/index.js";
+import { exitOnReply } from "../cadences/enrollments.server";
 import type { DeliveryStatus } from "../channels/types";
 
 /**
@@ -19,8 +20,8 @@ export type InboundMessageFacts = {
 };
 
 export async function afterInboundMessage(trx: Database, facts: InboundMessageFacts): Promise<void> {
-  void trx;
-  void facts;
+  // Cadences that stop on a reply stop (an opt-out keyword already ended every enrollment).
+  await exitOnReply(trx, facts.orgId, facts.contactId);
 }
 
 export type OutboundStatusFacts = { orgId: string; messageId: string; status: DeliveryStatus; at: Date; errorCode: string | null };

@@ -4,6 +4,7 @@ import { inTransaction } from "#db/transaction.js";
 import { publishLiveEvent } from "~/lib/events/publisher.server";
 import { LiveEventTypes } from "~/lib/events/types";
 import { recordAudit } from "../audit/audit.server";
+import { enrollOnStageEntered, exitOnLeadClosed } from "../cadences/enrollments.server";
 import { withPositionRetry } from "./positions.server";
 import type { ActorType, LeadStatus } from "./schemas";
 
@@ -99,7 +100,7 @@ async function moveInTransaction(trx: Trx, input: MoveLeadInput): Promise<MoveLe
   if (!stage) return { ok: false, reason: "stage_not_found" };
   const lead = await trx
     .selectFrom("leads")
-    .select(["id", "stage_id", "pipeline_id", "position", "version"])
+    .select(["id", "stage_id", "pipeline_id", "position", "version", "contact_id"])
     .where("id", "=", input.leadId)
     .where("org_id", "=", input.orgId)
     .forUpdate()
@@ -133,6 +134,7 @@ async function moveInTransaction(trx: Trx, input: MoveLeadInput): Promise<MoveLe
         metadata: JSON.stringify({ fromStageName: from?.name ?? null, toStageName: stage.name }),
       })
       .execute();
+    await enrollOnStageEntered(trx, input.orgId, { id: lead.id, contactId: lead.contact_id, stageId: stage.id });
   }
   return {
     ok: true,
@@ -191,6 +193,7 @@ export async function createLead(
       .insertInto("lead_events")
       .values({ org_id: input.orgId, lead_id: lead.id, type: "created", to_stage_id: stage.id, ...eventActor(input.actor), metadata: JSON.stringify({ toStageName: stage.name }) })
       .execute();
+    await enrollOnStageEntered(trx, input.orgId, { id: lead.id, contactId: input.contactId ?? null, stageId: stage.id });
     return { ok: true, leadId: lead.id, stageId: stage.id };
   });
   if (!result.ok) return result;
@@ -233,9 +236,10 @@ export async function changeLeadStatus(
   input: { orgId: string; leadId: string; status: LeadStatus; actor: Actor; reason?: string },
 ): Promise<{ ok: true; changed: boolean } | { ok: false; reason: "not_found" }> {
   return inTransaction(db, async (trx) => {
-    const lead = await trx.selectFrom("leads").select(["id", "status"]).where("id", "=", input.leadId).where("org_id", "=", input.orgId).forUpdate().executeTakeFirst();
+    const lead = await trx.selectFrom("leads").select(["id", "status", "contact_id"]).where("id", "=", input.leadId).where("org_id", "=", input.orgId).forUpdate().executeTakeFirst();
     if (!lead) return { ok: false, reason: "not_found" };
     if (lead.status === input.status) return { ok: true, changed: false };
+    if (input.status === "won" || input.status === "lost") await exitOnLeadClosed(trx, input.orgId, { id: lead.id, contactId: lead.contact_id, status: input.status });
     await trx
       .updateTable("leads")
       .set((eb) => ({ status: input.status, closed_at: input.status === "open" ? null : new Date(), version: eb("version", "+", 1), updated_at: new Date() }))
