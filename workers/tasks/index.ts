@@ -1,6 +1,8 @@
 import type { TaskList } from "graphile-worker";
+import { aiReply } from "./ai.reply";
 import { cadenceStep } from "./cadence.step";
 import { contactImportRun } from "./contactImport.run";
+import { leadAiProgress } from "./lead.aiProgress";
 import { messageSend } from "./message.send";
 import { sandboxTick } from "./sandbox.tick";
 import { sessionsPrune } from "./sessions.prune";
@@ -16,4 +18,6 @@ export const taskList: TaskList = {
   "message.send": messageSend,
   "sandbox.tick": sandboxTick,
   "templates.sync": templatesSync,
+  "ai.reply": aiReply,
+  "lead.aiProgress": leadAiProgress,
 };

@@ -1,3 +1,4 @@
+import { aiBotEn } from "./domains/ai-bot";
 import { baileysEn } from "./domains/baileys";
 import { channelsEn } from "./domains/channels";
 import { contactsEn } from "./domains/contacts";
@@ -8,6 +9,7 @@ import { templatesEn } from "./domains/templates";
 import type { MessageKey } from "./pt-BR";
 
 export const en: Record<MessageKey, string> = {
+  ...aiBotEn,
   ...baileysEn,
   ...channelsEn,
   ...contactsEn,

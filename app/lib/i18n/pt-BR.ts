@@ -1,3 +1,4 @@
+import { aiBotPtBR } from "./domains/ai-bot";
 import { baileysPtBR } from "./domains/baileys";
 import { channelsPtBR } from "./domains/channels";
 import { contactsPtBR } from "./domains/contacts";
@@ -7,6 +8,7 @@ import { pipelinesPtBR } from "./domains/pipelines";
 import { templatesPtBR } from "./domains/templates";
 
 export const ptBR = {
+  ...aiBotPtBR,
   ...baileysPtBR,
   ...channelsPtBR,
   ...contactsPtBR,

@@ -1,4 +1,5 @@
 import type { Database } from "#db/index.js";
+import { afterInboundMessageForAi } from "../ai/bot/inbound.server";
 import { exitOnReply } from "../cadences/enrollments.server";
 import type { DeliveryStatus } from "../channels/types";
 
@@ -22,6 +23,8 @@ export type InboundMessageFacts = {
 export async function afterInboundMessage(trx: Database, facts: InboundMessageFacts): Promise<void> {
   // Cadences that stop on a reply stop (an opt-out keyword already ended every enrollment).
   await exitOnReply(trx, facts.orgId, facts.contactId);
+  // The bot's debounced answer (when on) and AI lead progression.
+  await afterInboundMessageForAi(trx, facts);
 }
 
 export type OutboundStatusFacts = { orgId: string; messageId: string; status: DeliveryStatus; at: Date; errorCode: string | null };
