@@ -1,5 +1,6 @@
 import { aiBotEn } from "./domains/ai-bot";
 import { baileysEn } from "./domains/baileys";
+import { campaignsEn } from "./domains/campaigns";
 import { channelsEn } from "./domains/channels";
 import { contactsEn } from "./domains/contacts";
 import { importsEn } from "./domains/imports";
@@ -11,6 +12,7 @@ import type { MessageKey } from "./pt-BR";
 export const en: Record<MessageKey, string> = {
   ...aiBotEn,
   ...baileysEn,
+  ...campaignsEn,
   ...channelsEn,
   ...contactsEn,
   ...importsEn,

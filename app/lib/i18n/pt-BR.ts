@@ -1,5 +1,6 @@
 import { aiBotPtBR } from "./domains/ai-bot";
 import { baileysPtBR } from "./domains/baileys";
+import { campaignsPtBR } from "./domains/campaigns";
 import { channelsPtBR } from "./domains/channels";
 import { contactsPtBR } from "./domains/contacts";
 import { importsPtBR } from "./domains/imports";
@@ -10,6 +11,7 @@ import { templatesPtBR } from "./domains/templates";
 export const ptBR = {
   ...aiBotPtBR,
   ...baileysPtBR,
+  ...campaignsPtBR,
   ...channelsPtBR,
   ...contactsPtBR,
   ...importsPtBR,

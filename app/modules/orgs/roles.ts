@@ -20,4 +20,6 @@ export const permissions = {
   /** Organization settings, channels, API keys, integrations, team. */
   manageSettings: (role: Role) => roleAtLeast(role, "admin"),
   manageTeam: (role: Role) => roleAtLeast(role, "admin"),
+  /** Build, start, pause and cancel mass campaigns: one wrong click messages thousands, so not agents. */
+  manageCampaigns: (role: Role) => roleAtLeast(role, "admin"),
 };
