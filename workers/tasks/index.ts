@@ -2,6 +2,8 @@ import type { TaskList } from "graphile-worker";
 import { aiReply } from "./ai.reply";
 import { cadenceStep } from "./cadence.step";
 import { contactImportRun } from "./contactImport.run";
+import { kbDocumentEmbed } from "./kbDocument.embed";
+import { knowledgeBaseReembed } from "./knowledgeBase.reembed";
 import { leadAiProgress } from "./lead.aiProgress";
 import { messageSend } from "./message.send";
 import { sandboxTick } from "./sandbox.tick";
@@ -14,6 +16,8 @@ export const taskList: TaskList = {
   "cadence.step": cadenceStep,
   "sessions.prune": sessionsPrune,
   "contactImport.run": contactImportRun,
+  "kbDocument.embed": kbDocumentEmbed,
+  "knowledgeBase.reembed": knowledgeBaseReembed,
   "webhookEvent.process": webhookEventProcess,
   "message.send": messageSend,
   "sandbox.tick": sandboxTick,

@@ -9,6 +9,7 @@ export const LiveEventTypes = {
   leadStageChanged: "lead.stageChanged",
   campaignProgress: "campaign.progress",
   importProgress: "import.progress",
+  kbDocumentProgress: "kbDocument.progress",
   channelStatusChanged: "channel.statusChanged",
   channelQr: "channel.qr",
 } as const;

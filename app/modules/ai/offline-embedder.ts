@@ -30,7 +30,7 @@ const CONCEPTS: Record<string, string[]> = {
   shipping: ["frete", "entrega", "entregam", "entregar", "envio", "enviar", "envia", "shipping", "ship", "deliver", "delivery", "delivered", "correios", "transportadora", "courier"],
   hours: ["horario", "horarios", "funcionamento", "abre", "abrem", "aberto", "fecha", "fecham", "fechado", "expediente", "hours", "open", "opening", "close", "closing", "schedule"],
   payment: ["pagamento", "pagar", "pago", "pix", "cartao", "credito", "debito", "boleto", "parcela", "parcelar", "parcelado", "payment", "pay", "paying", "card", "credit", "debit", "installment", "installments"],
-  refund: ["devolucao", "devolver", "troca", "trocar", "reembolso", "estorno", "arrependimento", "return", "returns", "refund", "refunds", "exchange", "money back"],
+  refund: ["devolucao", "devolver", "troca", "trocar", "reembolso", "estorno", "arrependimento", "arrependi", "mandar de volta", "de volta", "return", "returns", "refund", "refunds", "exchange", "money back", "send back", "send it back"],
   location: ["endereco", "localizacao", "onde fica", "loja fisica", "address", "location", "located", "store", "visit", "visitar"],
   warranty: ["garantia", "defeito", "quebrou", "conserto", "assistencia", "warranty", "guarantee", "defect", "broken", "repair"],
   contact: ["telefone", "whatsapp", "email", "e-mail", "contato", "falar", "atendente", "humano", "phone", "contact", "call", "human", "agent", "support", "suporte"],
@@ -82,6 +82,17 @@ function concepts(allWords: string[]): string[] {
   const joined = ` ${allWords.join(" ")} `;
   for (const { phrase, concept } of conceptIndex.phrases) if (joined.includes(` ${phrase} `)) found.push(concept);
   return found;
+}
+
+/**
+ * Words of the same concepts as the text's (single words only): the full-text side of retrieval
+ * adds them to the query, so "mandar de volta" also looks for "devolução" and "reembolso".
+ */
+export function conceptSynonyms(text: string): string[] {
+  const found = new Set(concepts(words(text)));
+  return Object.entries(CONCEPTS)
+    .filter(([concept]) => found.has(concept))
+    .flatMap(([, stems]) => stems.map(foldText).filter((stem) => !stem.includes(" ") && !stem.includes("-") && !STOPWORDS.has(stem)));
 }
 
 /** FNV-1a, 32-bit: fast, stable across platforms and Node versions. */

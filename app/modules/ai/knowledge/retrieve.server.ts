@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "#db/index.js";
-import { contentWords, cosine } from "../offline-embedder";
+import { conceptSynonyms, contentWords, cosine } from "../offline-embedder";
 import { embedTextsWithModel } from "../runtime.server";
 import { AiBudgetExceededError, AiUnavailableError } from "../errors";
 import { vectorStoreFor, type VectorHit, type VectorStoreKind } from "./vector-store.server";
@@ -124,11 +124,14 @@ export async function retrievePassages(db: Database, input: RetrieveInput): Prom
   });
 }
 
-/** Any content word may match; words of five letters or more also match by prefix ("entregas" ~ "entrega"). */
+/**
+ * Any content word may match, and so may words of the same concepts (see the offline embedder's
+ * lexicon); words of six letters or more also match by prefix ("entregas" ~ "entrega").
+ */
 export function buildTextQuery(query: string): string | null {
-  const terms = [...new Set(contentWords(query))].slice(0, 24);
+  const terms = [...new Set([...contentWords(query), ...conceptSynonyms(query)])].slice(0, 48);
   if (terms.length === 0) return null;
-  return terms.map((term) => (term.length >= 5 ? `${term.slice(0, Math.max(4, term.length - 2))}:*` : term)).join(" | ");
+  return terms.map((term) => (term.length >= 6 ? `${term.slice(0, Math.max(5, term.length - 2))}:*` : term)).join(" | ");
 }
 
 async function textCandidates(db: Database, orgId: string, kbIds: string[], query: string) {
