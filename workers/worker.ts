@@ -11,6 +11,8 @@ const env = loadEnvOrExit("worker");
 const db = getDb();
 const worker = await startWorker({ connectionString: env.DATABASE_URL, db });
 logger.info("worker started");
+// Campaigns whose dispatcher died with the previous worker resume now rather than at the next sweep.
+await (await import("~/modules/campaigns/recovery.server")).sweepCampaigns(db);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,4 +1,6 @@
 import type { TaskList } from "graphile-worker";
+import { campaignDispatch } from "./campaign.dispatch";
+import { campaignSweep } from "./campaign.sweep";
 import { aiReply } from "./ai.reply";
 import { cadenceStep } from "./cadence.step";
 import { contactImportRun } from "./contactImport.run";
@@ -13,6 +15,8 @@ import { webhookEventProcess } from "./webhookEvent.process";
 
 /** One file per task, named `entity.action`; payloads carry ids only. */
 export const taskList: TaskList = {
+  "campaign.dispatch": campaignDispatch,
+  "campaign.sweep": campaignSweep,
   "cadence.step": cadenceStep,
   "sessions.prune": sessionsPrune,
   "contactImport.run": contactImportRun,

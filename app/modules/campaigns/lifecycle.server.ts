@@ -28,7 +28,7 @@ export type RetryResult = { ok: true; requeued: number } | { ok: false; code: "n
  * Why a campaign is paused (campaigns.pause_reason). A person's pause stores their free-text reason or
  * null; automatic pauses store one of these codes, which the UI translates.
  */
-export const AUTO_PAUSE_REASONS = ["connection_disconnected", "connection_logged_out", "connection_error", "connection_missing", "spam_rate_limit", "policy_block", "failure_rate"] as const;
+export const AUTO_PAUSE_REASONS = ["connection_disconnected", "connection_logged_out", "connection_error", "connection_missing", "spam_rate_limit", "policy_block", "failure_rate", "invalid_message"] as const;
 export type AutoPauseReason = (typeof AUTO_PAUSE_REASONS)[number];
 
 const uuid = z.uuid();

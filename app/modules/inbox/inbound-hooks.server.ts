@@ -1,6 +1,7 @@
 import type { Database } from "#db/index.js";
 import { afterInboundMessageForAi } from "../ai/bot/inbound.server";
 import { exitOnReply } from "../cadences/enrollments.server";
+import { attributeCampaignReply, followCampaignStatus, stopCampaignsForOptOut } from "../campaigns/attribution.server";
 import type { DeliveryStatus } from "../channels/types";
 
 /**
@@ -21,6 +22,9 @@ export type InboundMessageFacts = {
 };
 
 export async function afterInboundMessage(trx: Database, facts: InboundMessageFacts): Promise<void> {
+  // Campaigns: an opt-out stops every pending send to the contact; any other message is a reply to the latest campaign.
+  if (facts.optDirection === "out") await stopCampaignsForOptOut(trx, { orgId: facts.orgId, contactId: facts.contactId, at: facts.receivedAt });
+  else await attributeCampaignReply(trx, { orgId: facts.orgId, contactId: facts.contactId, at: facts.receivedAt });
   // Cadences that stop on a reply stop (an opt-out keyword already ended every enrollment).
   await exitOnReply(trx, facts.orgId, facts.contactId);
   // The bot's debounced answer (when on) and AI lead progression.
@@ -30,6 +34,6 @@ export async function afterInboundMessage(trx: Database, facts: InboundMessageFa
 export type OutboundStatusFacts = { orgId: string; messageId: string; status: DeliveryStatus; at: Date; errorCode: string | null };
 
 export async function afterOutboundStatus(trx: Database, facts: OutboundStatusFacts): Promise<void> {
-  void trx;
-  void facts;
+  // A campaign recipient follows its message through delivered, read or failed.
+  await followCampaignStatus(trx, facts);
 }

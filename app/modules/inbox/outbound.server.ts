@@ -3,13 +3,13 @@ import type { Database } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { classifyMedia } from "~/lib/storage/media-limits";
 import { getStorage } from "~/lib/storage/storage.server";
-import { recordAudit } from "../audit/audit.server";
-import { loadConnection, setConnectionStatus } from "../channels/connections.server";
+import { loadConnection } from "../channels/connections.server";
 import { getAdapter } from "../channels/registry.server";
 import type { ConnectionContext, SendError, SendResult, TemplateMessage } from "../channels/types";
 import { enqueueJob, ensureJobQueue } from "./jobs.server";
 import { publishConversationUpdated, publishMessageCreated, publishMessageStatus } from "./live.server";
 import { previewOf } from "./inbound-event";
+import { applySendFailureConsequence } from "./send-consequences.server";
 
 export const MESSAGE_SEND_MAX_ATTEMPTS = 8;
 
@@ -188,25 +188,7 @@ async function recordFailed(db: Database, connection: ConnectionContext, message
     .where("id", "=", message.id)
     .where("status", "=", "queued")
     .execute();
-  if (failure.consequence === "opted_out") {
-    await inTransaction(db, async (trx) => {
-      const contact = await trx
-        .updateTable("contacts")
-        .set({ opted_out: true, opted_out_at: new Date(), opt_out_source: "provider", opt_out_reason: `${failure.code}: ${failure.message}`.slice(0, 500), updated_at: new Date() })
-        .where("id", "=", message.contact_id)
-        .where("opted_out", "=", false)
-        .returning("id")
-        .executeTakeFirst();
-      if (contact) {
-        await recordAudit(trx, { orgId: message.org_id, actor: { type: "system" }, action: "contact.optedOut", target: { type: "contact", id: contact.id }, metadata: { source: "provider", code: failure.code } });
-      }
-    });
-  } else if (failure.consequence === "connection_broken") {
-    await setConnectionStatus(db, connection.id, "error", { lastError: `${failure.code}: ${failure.message}` });
-  } else if (failure.consequence === "pause_sending") {
-    const row = await db.selectFrom("channel_connections").select("status").where("id", "=", connection.id).executeTakeFirstOrThrow();
-    await setConnectionStatus(db, connection.id, row.status as Parameters<typeof setConnectionStatus>[2], { warning: `${failure.code}: ${failure.message}` });
-  }
+  await applySendFailureConsequence(db, { orgId: message.org_id, connectionId: connection.id, contactId: message.contact_id }, failure);
 }
 
 /**
