@@ -1,5 +1,6 @@
 import { aiBotEn } from "./domains/ai-bot";
 import { baileysEn } from "./domains/baileys";
+import { cadencesEn } from "./domains/cadences";
 import { campaignsEn } from "./domains/campaigns";
 import { channelsEn } from "./domains/channels";
 import { contactsEn } from "./domains/contacts";
@@ -12,6 +13,7 @@ import type { MessageKey } from "./pt-BR";
 export const en: Record<MessageKey, string> = {
   ...aiBotEn,
   ...baileysEn,
+  ...cadencesEn,
   ...campaignsEn,
   ...channelsEn,
   ...contactsEn,

@@ -1,5 +1,6 @@
 import { aiBotPtBR } from "./domains/ai-bot";
 import { baileysPtBR } from "./domains/baileys";
+import { cadencesPtBR } from "./domains/cadences";
 import { campaignsPtBR } from "./domains/campaigns";
 import { channelsPtBR } from "./domains/channels";
 import { contactsPtBR } from "./domains/contacts";
@@ -11,6 +12,7 @@ import { templatesPtBR } from "./domains/templates";
 export const ptBR = {
   ...aiBotPtBR,
   ...baileysPtBR,
+  ...cadencesPtBR,
   ...campaignsPtBR,
   ...channelsPtBR,
   ...contactsPtBR,

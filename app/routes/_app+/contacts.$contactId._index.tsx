@@ -92,6 +92,9 @@ export default function ContactPage() {
                 <Link to={`/contacts/${contact.id}/edit`}>{t("contacts.edit")}</Link>
               </Button>
             ) : null}
+            <Button asChild variant="secondary">
+              <Link to={`/contacts/${contact.id}/cadences`}>{t("cadences.title")}</Link>
+            </Button>
             {canWrite ? (
               <Button asChild variant="secondary">
                 <a href={`/contacts/${contact.id}/export.json`} download>
