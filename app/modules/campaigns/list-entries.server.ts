@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import type { Database } from "#db/index.js";
 import { normalizePhone } from "../contacts/phone.server";
 
@@ -10,19 +11,32 @@ export type ListEntry = { rowNumber: number; phone: string; name: string | null;
 
 const PHONE_LIKE = /\d[\d\s().+-]{5,}/;
 
+/** Spreadsheets in Brazil export with ";", others with "," or tabs: the first line that has one decides. */
+function delimiterOf(text: string): string {
+  const line = text.split(/\r?\n/).find((candidate) => /[;,\t]/.test(candidate)) ?? "";
+  const counts = [";", ",", "\t"].map((delimiter) => [delimiter, line.split(delimiter).length] as const);
+  return counts.sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+function rowsOf(text: string): string[][] {
+  try {
+    return parse(text, { delimiter: delimiterOf(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, trim: true });
+  } catch {
+    // A broken quote somewhere: fall back to plain splitting rather than refusing the whole list.
+    return text.split(/\r?\n/).map((line) => line.split(/[;,\t]/));
+  }
+}
+
 /**
- * Each line: a phone and optionally a name, in any order, split by comma, semicolon or tab. Valid
- * numbers are stored in E.164; an invalid one is kept as written so the start can record why it was
- * skipped. Lines with nothing like a number (a header, a blank) are ignored.
+ * Each line: a phone and optionally a name, in any order (CSV with ";", "," or tabs, quotes allowed).
+ * Valid numbers are stored in E.164; an invalid one is kept as written so the start can record why it
+ * was skipped. Lines with nothing like a number (a header, a blank) are ignored.
  */
 export function parseListText(text: string, country: string): { entries: ListEntry[]; truncated: boolean } {
   const entries: ListEntry[] = [];
   let truncated = false;
-  for (const line of text.split(/\r?\n/)) {
-    const cells = line
-      .split(/[;,\t]/)
-      .map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").trim())
-      .filter(Boolean);
+  for (const row of rowsOf(text)) {
+    const cells = row.map((cell) => cell.trim()).filter(Boolean);
     if (cells.length === 0) continue;
     let phone: string | null = null;
     let phoneIndex = -1;

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { parseListText } from "./list-entries.server";
+
+describe("parseListText", () => {
+  it("finds the phone in any column, normalizes it, keeps a name, skips headers and blanks", () => {
+    const text = ["nome;telefone", "Maria;(11) 98765-4321", "", "+55 21 99876-5432", "Número errado;+55 11 1234"].join("\r\n");
+    expect(parseListText(text, "BR")).toEqual({
+      entries: [
+        { rowNumber: 1, phone: "+5511987654321", name: "Maria", valid: true },
+        { rowNumber: 2, phone: "+5521998765432", name: null, valid: true },
+        { rowNumber: 3, phone: "+55 11 1234", name: "Número errado", valid: false },
+      ],
+      truncated: false,
+    });
+  });
+
+  it("reads quoted CSV cells and pasted numbers without any delimiter", () => {
+    expect(parseListText('"Zé, o dono",5511912345678\n"Ana",11 98765-4321', "BR").entries.map((entry) => [entry.phone, entry.name])).toEqual([
+      ["+5511912345678", "Zé, o dono"],
+      ["+5511987654321", "Ana"],
+    ]);
+    expect(parseListText("11987654321\n21998765432\n", "BR").entries.map((entry) => entry.phone)).toEqual(["+5511987654321", "+5521998765432"]);
+  });
+});
