@@ -19,6 +19,8 @@ const BODY_LIMITS: Array<[RegExp, number]> = [
   [/^\/imports\/new$/, 200 * 1024 * 1024],
   // Inbox attachments: WhatsApp's largest media (16 MB video) plus form overhead; storage checks each type's own limit.
   [/^\/inbox\/[^/]+$/, 20 * 1024 * 1024],
+  // Knowledge-base uploads (10 MB files): the route answers "too large" beside the field up to this size.
+  [/^\/ai\/knowledge\/[^/]+\/upload$/, 40 * 1024 * 1024],
 ];
 
 declare module "@remix-run/node" {

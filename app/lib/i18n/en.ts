@@ -1,3 +1,4 @@
+import { aiEn } from "./domains/ai";
 import { aiBotEn } from "./domains/ai-bot";
 import { baileysEn } from "./domains/baileys";
 import { cadencesEn } from "./domains/cadences";
@@ -11,6 +12,7 @@ import { templatesEn } from "./domains/templates";
 import type { MessageKey } from "./pt-BR";
 
 export const en: Record<MessageKey, string> = {
+  ...aiEn,
   ...aiBotEn,
   ...baileysEn,
   ...cadencesEn,

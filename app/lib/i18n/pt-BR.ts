@@ -1,3 +1,4 @@
+import { aiPtBR } from "./domains/ai";
 import { aiBotPtBR } from "./domains/ai-bot";
 import { baileysPtBR } from "./domains/baileys";
 import { cadencesPtBR } from "./domains/cadences";
@@ -10,6 +11,7 @@ import { pipelinesPtBR } from "./domains/pipelines";
 import { templatesPtBR } from "./domains/templates";
 
 export const ptBR = {
+  ...aiPtBR,
   ...aiBotPtBR,
   ...baileysPtBR,
   ...cadencesPtBR,

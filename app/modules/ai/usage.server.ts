@@ -99,3 +99,27 @@ export async function assertWithinBudget(db: Database, orgId: string): Promise<v
   const usage = await getMonthUsage(db, orgId);
   if (usage.budgetReached) throw new AiBudgetExceededError(usage.costMicros, usage.budgetMicros!, usage.nextMonthStart);
 }
+
+export type AiRunView = { id: string; purpose: string; model: string; mode: string; tokens: number; costMicros: number; latencyMs: number; status: string; createdAt: Date };
+
+export async function listRecentRuns(db: Database, orgId: string, limit = 20): Promise<AiRunView[]> {
+  const rows = await db
+    .selectFrom("ai_runs")
+    .select(["id", "purpose", "model", "mode", "prompt_tokens", "completion_tokens", "cost_micros", "latency_ms", "status", "created_at"])
+    .where("org_id", "=", orgId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    purpose: row.purpose,
+    model: row.model,
+    mode: row.mode,
+    tokens: row.prompt_tokens + row.completion_tokens,
+    costMicros: row.cost_micros,
+    latencyMs: row.latency_ms,
+    status: row.status,
+    createdAt: row.created_at,
+  }));
+}

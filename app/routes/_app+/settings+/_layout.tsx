@@ -10,6 +10,7 @@ const SECTIONS: Array<{ to: string; label: MessageKey }> = [
   { to: "channels", label: "settings.channels" },
   { to: "webhooks", label: "settings.webhooks" },
   { to: "integrations", label: "settings.integrations" },
+  { to: "ai", label: "nav.ai" },
   { to: "audit", label: "settings.audit" },
   { to: "profile", label: "settings.profile" },
 ];
