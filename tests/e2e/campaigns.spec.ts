@@ -57,6 +57,21 @@ test("build a campaign on the Sandbox, preview it, start it and watch it complet
   await expect(page.getByTestId("excluded-optedOut")).toHaveText("1 descadastrados");
 
   const text = page.getByLabel("Texto", { exact: true });
+  if (javaScriptEnabled) {
+    // The count follows the audience as it changes, before anything is saved.
+    await page.getByLabel("Uma lista enviada").check();
+    await page.getByLabel(/^Números/).fill("11 98765-4321\n(11) 98765-4321\n123456");
+    await expect(page.getByTestId("audience-eligible")).toHaveText("1 vão receber");
+    await expect(page.getByTestId("excluded-duplicatePhone")).toHaveText("1 números repetidos");
+    await expect(page.getByTestId("excluded-invalidPhone")).toHaveText("1 números inválidos");
+    await page.getByLabel("Todos os contatos").check();
+    await expect(page.getByTestId("audience-eligible")).toHaveText("3 vão receber");
+    // The variable picker writes the variable where the cursor is.
+    await text.fill("Oi ");
+    await page.getByLabel("Inserir variável").selectOption("first_name");
+    await expect(text).toHaveValue("Oi {{first_name}}");
+    await expect(page.getByTestId("campaign-preview")).toHaveText("Oi Ana");
+  }
   await text.fill("{Oi|Olá} {{first_name|cliente}}, {{cidade}} chegou!");
   if (javaScriptEnabled) {
     // The preview follows the typing.
