@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { type MessageKey, useLocale, useT } from "~/lib/i18n";
+import { SourceList } from "../ai/test-chat";
 import { cn } from "../ui/cn";
 
 export type MessageView = {
@@ -18,6 +19,7 @@ export type MessageView = {
   createdAt: string;
   media: { mimeType: string; filename: string | null; url: string | null } | null;
   templateName: string | null;
+  aiSources: Array<{ title: string; excerpt: string }>;
 };
 
 const TICKS: Record<string, { symbol: string; className: string }> = {
@@ -71,6 +73,7 @@ export function MessageBubble({ message, canRetry }: { message: MessageView; can
         {message.templateName ? <p className="mb-1 text-xs text-slate-500">{t("inbox.templateLabel", { name: message.templateName })}</p> : null}
         {message.media ? <Media media={message.media} type={message.type} /> : null}
         {message.body ? <p className="whitespace-pre-wrap break-words">{message.body}</p> : null}
+        {message.aiSources.length > 0 ? <SourceList sources={message.aiSources} /> : null}
         <p className="mt-1 flex items-center justify-end gap-1 text-xs text-slate-500">
           {outbound && message.senderName ? <span className="truncate">{message.senderName} ·</span> : null}
           <time dateTime={message.createdAt}>{time}</time>

@@ -36,6 +36,7 @@ export async function toMessageViews(messages: ConversationMessage[], kind: Chan
         createdAt: message.createdAt,
         media: message.media ? { mimeType: message.media.mimeType, filename: message.media.filename, url: await mediaUrl(message.media.storageKey) } : null,
         templateName: message.templateName,
+        aiSources: message.aiSources,
       };
     }),
   );

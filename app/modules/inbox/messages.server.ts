@@ -21,9 +21,11 @@ export type ConversationMessage = {
   createdAt: string;
   media: { id: string; mimeType: string; filename: string | null; storageKey: string } | null;
   templateName: string | null;
+  /** Knowledge-base passages a bot answer was based on. */
+  aiSources: Array<{ title: string; excerpt: string }>;
 };
 
-type Extras = { errorConsequence?: string | null; gaveUp?: boolean; template?: { name?: string } };
+type Extras = { errorConsequence?: string | null; gaveUp?: boolean; template?: { name?: string }; ai?: { sources?: Array<{ title: string; excerpt: string }> } };
 
 /**
  * One page of a conversation, oldest first for display. Without `before` it is the newest page;
@@ -86,6 +88,7 @@ export async function listMessages(
         createdAt: row.created_at.toISOString(),
         media: row.media_id ? { id: row.media_id, mimeType: row.mime_type!, filename: row.filename, storageKey: row.storage_key! } : null,
         templateName: extras.template?.name ?? null,
+        aiSources: (extras.ai?.sources ?? []).map((source) => ({ title: source.title, excerpt: source.excerpt })),
       };
     }),
     olderCursor: rows.length > limit && oldest ? encodeCursor({ at: oldest.cursor_at, id: oldest.id }) : null,

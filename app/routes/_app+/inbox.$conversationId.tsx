@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AssistPanel } from "~/components/ai/assist-panel";
 import { ContactPanel } from "~/components/inbox/contact-panel";
 import { ConversationToolbar } from "~/components/inbox/conversation-toolbar";
 import { MessageList } from "~/components/inbox/message-list";
@@ -12,6 +13,7 @@ import { Alert } from "~/components/ui/card";
 import { getDb } from "~/lib/db.server";
 import { type MessageKey, negotiateLocale, useT } from "~/lib/i18n";
 import { MEDIA_LIMITS } from "~/lib/storage/media-limits";
+import { runAssist } from "~/modules/ai/bot/assist.server";
 import { notFound, requireOrg, requireWriter } from "~/modules/auth/guards.server";
 import { loadContactPanel } from "~/modules/inbox/contact-panel.server";
 import { listAssignableMembers, markConversationRead } from "~/modules/inbox/conversation-actions.server";
@@ -89,7 +91,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const conversation = await findConversation(db, org.id, params.conversationId ?? "");
   if (!conversation) notFound("Conversation not found");
   const locale = negotiateLocale(user.locale, request.headers.get("Accept-Language"));
-  const outcome = await runConversationAction(db, { org, user, conversation, locale, form: await request.formData() });
+  const form = await request.formData();
+  const intent = form.get("intent");
+  // The AI buttons answer with the page itself (suggestion in the reply box, summary shown): no redirect.
+  if (intent === "suggest" || intent === "summarize") {
+    return json({ assist: await runAssist(db, { orgId: org.id, conversationId: conversation.id, locale, kind: intent }) });
+  }
+  const outcome = await runConversationAction(db, { org, user, conversation, locale, form });
   if (outcome.status === "not_found") notFound(outcome.message);
   if (outcome.status === "invalid") return json({ errors: outcome.errors }, { status: 400 });
   return redirect(`/inbox/${conversation.id}${listQuery(new URL(request.url))}`);
@@ -100,7 +108,8 @@ export default function ConversationPage() {
   const actionData = useActionData<typeof action>();
   const t = useT();
   const { conversation } = data;
-  const errors = actionData?.errors;
+  const errors = actionData && "errors" in actionData ? actionData.errors : undefined;
+  const assist = actionData && "assist" in actionData ? actionData.assist : null;
   const title = conversation.contact.name || conversation.contact.phone || t("inbox.unknownContact");
   return (
     <div className="flex h-[calc(100dvh-3.5rem)] md:h-screen">
@@ -175,8 +184,9 @@ export default function ConversationPage() {
                 </Button>
               </Form>
             ) : null}
+            <AssistPanel assist={assist} />
             <ReplyBox
-              prefill={data.prefill}
+              prefill={assist?.ok && assist.kind === "suggest" ? assist.text : data.prefill}
               canned={data.canned}
               errors={errors?.body}
               attachments={{ enabled: true, accept: data.attachmentTypes }}

@@ -58,6 +58,9 @@ export default function BoardPage() {
                 <Link to={`/pipelines/${pipeline.id}/settings`}>{t("pipelines.settings")}</Link>
               </Button>
             ) : null}
+            <Button asChild variant="secondary" size="sm">
+              <Link to={`/pipelines/${pipeline.id}/ai`}>{t("aiBot.leads.link")}</Link>
+            </Button>
             {canWrite && columns.length > 0 ? (
               <Button asChild size="sm">
                 <Link to={`/pipelines/${pipeline.id}/leads/new`}>{t("pipelines.lead.new")}</Link>

@@ -90,3 +90,12 @@ export async function summarizeConversation(db: Database, input: { orgId: string
     return failure(error, input.locale);
   }
 }
+
+export type AssistOutcome = { kind: "suggest" | "summarize"; ok: true; text: string; offline: boolean } | { kind: "suggest" | "summarize"; ok: false; message: string };
+
+/** The conversation screen's two AI buttons; null when the conversation is not this organization's. */
+export async function runAssist(db: Database, input: { orgId: string; conversationId: string; locale: Locale; kind: "suggest" | "summarize" }): Promise<AssistOutcome | null> {
+  const result = input.kind === "suggest" ? await suggestReply(db, input) : await summarizeConversation(db, input);
+  if (!result) return null;
+  return result.ok ? { kind: input.kind, ok: true, text: result.text, offline: result.mode === "offline" } : { kind: input.kind, ok: false, message: result.message };
+}
