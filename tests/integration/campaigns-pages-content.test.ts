@@ -200,6 +200,10 @@ describe("detail and list pages", () => {
     const byCode = await (await client.get(`/campaigns/${id}?status=failed&errorCode=21610`)).text();
     expect(byCode.match(/data-testid="recipient-row"/g)).toHaveLength(1);
 
+    // An automatic pause shows its reason in words.
+    await db().updateTable("campaigns").set({ status: "paused", pause_reason: "spam_rate_limit", paused_at: new Date() }).where("id", "=", id).execute();
+    expect(await pageText(await client.get(`/campaigns/${id}`))).toContain("Pausada: a Meta aplicou o limite de spam (131048) ao número.");
+
     const retried = await client.post(`/campaigns/${id}`, { intent: "retryFailed" });
     expect(retried.status).toBe(302);
     const after = await db().selectFrom("campaign_recipients").select(["id", "status"]).where("id", "in", [retryable!.id, permanent!.id]).orderBy("id").execute();

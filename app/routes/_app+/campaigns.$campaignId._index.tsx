@@ -157,7 +157,8 @@ export default function CampaignPage() {
   const locale = useLocale();
   const { campaign } = data;
   const date = new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short", timeZone: data.timezone });
-  const active = campaign.status === "running" || campaign.status === "scheduled";
+  // A scheduled campaign may be days away: only a running one reloads itself.
+  const active = campaign.status === "running";
   return (
     <>
       {active ? (
@@ -193,7 +194,7 @@ export default function CampaignPage() {
         {campaign.pauseReason ? <Alert kind="error">{t("campaigns.pausedBecause", { reason: campaign.pauseReason })}</Alert> : null}
         {data.canManage && campaign.status !== "draft" ? <Controls status={campaign.status} retryable={data.retryable} /> : null}
         {!data.canManage ? <p className="text-sm text-slate-600">{t("campaigns.readOnly")}</p> : null}
-        <CampaignProgressPanel progress={data.progress} active={active || campaign.status === "paused"} />
+        <CampaignProgressPanel progress={data.progress} active={active} />
         {campaign.messageText ? (
           <Card>
             <h2 className="mb-2 font-medium">{t("campaigns.detail.message")}</h2>
