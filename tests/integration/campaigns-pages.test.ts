@@ -274,6 +274,24 @@ describe("starting and controlling a campaign", () => {
     expect(list).toContain("Cancelada");
   });
 
+  it("schedules for a future time in the organization's zone, then cancels before it runs", async () => {
+    const { org, sandbox, client } = await ownerWithSandbox("cb-schedule");
+    await insertContact(db(), org.id, { name: "Ana" });
+    const id = await newDraft(client, sandbox.id, "Agendada");
+    const response = await client.post(`/campaigns/${id}/edit`, builderForm(sandbox.id, { intent: "start", name: "Agendada", scheduleMode: "later", scheduledAt: "2099-01-02T08:00" }));
+    expect(response.status).toBe(302);
+    expect(await campaignRow(id)).toMatchObject({ status: "scheduled", scheduled_at: new Date("2099-01-02T11:00:00Z") });
+    const detail = await client.get(`/campaigns/${id}`);
+    const html = await detail.text();
+    expect(html).not.toContain('http-equiv="refresh"');
+    const text = await pageText(new Response(html));
+    expect(text).toContain("Agendada para 02/01/2099, 08:00");
+    expect(text).toContain("Cancelar campanha");
+    expect(await pageText(await client.get("/campaigns"))).toContain("Agendada para 02/01/2099, 08:00");
+    expect((await client.post(`/campaigns/${id}`, { intent: "cancel" })).status).toBe(302);
+    expect((await campaignRow(id)).status).toBe("cancelled");
+  });
+
   it("explains an empty audience instead of starting", async () => {
     const { sandbox, client } = await ownerWithSandbox("cb-empty");
     const id = await newDraft(client, sandbox.id);
