@@ -3,7 +3,7 @@ import { paramValues } from "../contacts/http.server";
 import type { BuilderOptions } from "./builder-options.server";
 import { AUDIENCE_KINDS, type AudienceKind, type CampaignAudience, type CampaignMessage, type CampaignPacing, type QuietHours } from "./campaign-types";
 import type { Campaign, CampaignDraft } from "./drafts.server";
-import { type ListEntry, MAX_LIST_BYTES, parseListText } from "./list-entries.server";
+import { decodeListFile, type ListEntry, MAX_LIST_BYTES, parseListText } from "./list-entries.server";
 import { PACING_LIMITS } from "./pacing";
 import { validateTemplateText } from "./render";
 import { dateToZonedInput, TIME_OF_DAY, zonedInputToDate } from "./schedule";
@@ -79,9 +79,10 @@ export async function readCampaignForm(
     const pasted = text(form, "listNumbers");
     if (upload && upload.size > MAX_LIST_BYTES) fail("listNumbers", t("campaigns.form.listTooLarge", { mb: MAX_LIST_BYTES / 1024 / 1024 }));
     else if (upload || pasted.trim()) {
-      const source = upload ? new TextDecoder("utf-8").decode(await upload.arrayBuffer()) : pasted;
-      const parsed = parseListText(source, ctx.country);
-      if (parsed.entries.length === 0) fail("listNumbers", t("campaigns.form.listEmpty"));
+      const source = upload ? decodeListFile(new Uint8Array(await upload.arrayBuffer())) : pasted;
+      const parsed = source === null ? null : parseListText(source, ctx.country);
+      if (!parsed) fail("listNumbers", t("imports.upload.notCsv"));
+      else if (parsed.entries.length === 0) fail("listNumbers", t("campaigns.form.listEmpty"));
       else listEntries = parsed.entries;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseListText } from "./list-entries.server";
+import { decodeListFile, parseListText } from "./list-entries.server";
 
 describe("parseListText", () => {
   it("finds the phone in any column, normalizes it, keeps a name, skips headers and blanks", () => {
@@ -20,5 +20,13 @@ describe("parseListText", () => {
       ["+5511987654321", "Ana"],
     ]);
     expect(parseListText("11987654321\n21998765432\n", "BR").entries.map((entry) => entry.phone)).toEqual(["+5511987654321", "+5521998765432"]);
+  });
+});
+
+describe("decodeListFile", () => {
+  it("reads Excel's Windows-1252 CSV with accents and refuses a spreadsheet", () => {
+    const latin1 = Uint8Array.from([...Buffer.from("Jos"), 0xe9, ...Buffer.from(";11987654321\n")]);
+    expect(parseListText(decodeListFile(latin1)!, "BR").entries).toEqual([{ rowNumber: 1, phone: "+5511987654321", name: "José", valid: true }]);
+    expect(decodeListFile(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0]))).toBeNull();
   });
 });

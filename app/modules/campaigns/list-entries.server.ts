@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import type { Database } from "#db/index.js";
 import { normalizePhone } from "../contacts/phone.server";
+import { createCsvSniffer, decodeCsv, detectDelimiter } from "../imports/csv-sniff";
 
 // An uploaded list audience: pasted numbers or a CSV, one contact per line.
 
@@ -11,16 +12,9 @@ export type ListEntry = { rowNumber: number; phone: string; name: string | null;
 
 const PHONE_LIKE = /\d[\d\s().+-]{5,}/;
 
-/** Spreadsheets in Brazil export with ";", others with "," or tabs: the first line that has one decides. */
-function delimiterOf(text: string): string {
-  const line = text.split(/\r?\n/).find((candidate) => /[;,\t]/.test(candidate)) ?? "";
-  const counts = [";", ",", "\t"].map((delimiter) => [delimiter, line.split(delimiter).length] as const);
-  return counts.sort((a, b) => b[1] - a[1])[0]![0];
-}
-
 function rowsOf(text: string): string[][] {
   try {
-    return parse(text, { delimiter: delimiterOf(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, trim: true });
+    return parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, trim: true });
   } catch {
     // A broken quote somewhere: fall back to plain splitting rather than refusing the whole list.
     return text.split(/\r?\n/).map((line) => line.split(/[;,\t]/));
@@ -58,6 +52,14 @@ export function parseListText(text: string, country: string): { entries: ListEnt
     entries.push({ rowNumber: entries.length + 1, phone: phone ?? cells[rawIndex]!.slice(0, 40), name: name?.slice(0, 200) ?? null, valid: phone !== null });
   }
   return { entries, truncated };
+}
+
+/** An uploaded file as text: UTF-8 or Excel's Windows-1252; null for a spreadsheet that is not CSV. */
+export function decodeListFile(bytes: Uint8Array): string | null {
+  const sniffer = createCsvSniffer();
+  sniffer.feed(bytes);
+  const profile = sniffer.finish();
+  return profile.binary ? null : decodeCsv(bytes, profile.encoding);
 }
 
 export async function replaceListEntries(db: Database, campaignId: string, entries: readonly ListEntry[]): Promise<void> {
