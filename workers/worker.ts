@@ -12,7 +12,7 @@ const db = getDb();
 const worker = await startWorker({ connectionString: env.DATABASE_URL, db });
 logger.info("worker started");
 // Campaigns whose dispatcher died with the previous worker resume now rather than at the next sweep.
-await (await import("~/modules/campaigns/recovery.server")).sweepCampaigns(db);
+await (await import("~/modules/campaigns/recovery.server")).sweepCampaigns(db, { workerStarting: true });
 
 let stopping = false;
 async function shutdown(signal: string) {

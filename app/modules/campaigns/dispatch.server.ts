@@ -13,7 +13,7 @@ import { type Pacing, resolvePacing, sendsPerWindow, slotStore, waitForSlot } fr
 import { publishProgressThrottled } from "./progress.server";
 import { quietUntil } from "./quiet-hours.server";
 import { type PreparedMessage, prepareMessage, renderFor } from "./prepare-message.server";
-import { type ClaimedRef, recordCampaignFailed, recordCampaignRetry, recordCampaignSent, recordCampaignSkipped, releaseClaims } from "./send-record.server";
+import { type ClaimedRef, createSentRecorder, recordCampaignFailed, recordCampaignRetry, recordCampaignSkipped, releaseClaims } from "./send-record.server";
 import { returnDailyAllowance, takeDailyAllowance } from "./warmup.server";
 
 /**
@@ -192,6 +192,7 @@ export async function runDispatchSlice(db: Database, campaignId: string, options
   }, RUN_HEARTBEAT_MS);
 
   const queue: Array<{ row: Claimed; contact: Contact | undefined }> = [];
+  const recorder = createSentRecorder(db);
   const recent: boolean[] = [];
   let outcome: SliceOutcome | null = null;
   let refilling: Promise<void> | null = null;
@@ -289,7 +290,7 @@ export async function runDispatchSlice(db: Database, campaignId: string, options
     const result = await callProvider(connection, to, prepared!, rendered);
     const ref: ClaimedRef = { id: row.id, orgId, campaignId, connectionId: connection.id, contactId: contact.id };
     if (result.ok) {
-      await recordCampaignSent(db, ref, { type: rendered.type, body: rendered.body, mediaId: prepared!.mediaId, content: rendered.content }, result);
+      await recorder.record({ ref, outbound: { type: rendered.type, body: rendered.body, mediaId: prepared!.mediaId, content: rendered.content }, result });
       stats.sent++;
       noteResult(false);
     } else {

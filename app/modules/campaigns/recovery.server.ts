@@ -9,7 +9,10 @@ import { enqueueDispatch } from "./jobs.server";
  * whose time passed get theirs back; `preserve` never delays a job that is already waiting.
  * Run by the `campaign.sweep` cron and when a worker starts.
  */
-export async function sweepCampaigns(db: Database): Promise<number> {
+export async function sweepCampaigns(db: Database, options: { workerStarting?: boolean } = {}): Promise<number> {
+  // A worker that starts may be replacing one that was killed seconds ago, whose runs still look alive:
+  // queue every running campaign then (a second dispatcher beside a live one is safe, rows are claimed).
+  const stale = options.workerStarting ? 0 : RUN_STALE_MS;
   const orphans = await db
     .selectFrom("campaigns")
     .select("campaigns.id")
@@ -25,7 +28,7 @@ export async function sweepCampaigns(db: Database): Promise<number> {
                 .select(sql.lit(1).as("one"))
                 .whereRef("campaign_dispatch_runs.campaign_id", "=", "campaigns.id")
                 .where("campaign_dispatch_runs.finished_at", "is", null)
-                .where("campaign_dispatch_runs.heartbeat_at", ">", sql<Date>`now() - make_interval(secs => ${RUN_STALE_MS / 1000})`),
+                .where("campaign_dispatch_runs.heartbeat_at", ">", sql<Date>`now() - make_interval(secs => ${stale / 1000})`),
             ),
           ),
         ]),

@@ -84,3 +84,82 @@ export async function releaseClaims(db: Database, campaignId: string, recipientI
     .where("status", "=", "sending")
     .execute();
 }
+
+export type SentItem = { ref: ClaimedRef; outbound: CampaignOutbound; result: { externalId: string; status: string } };
+
+/**
+ * Many accepted sends of one campaign in one statement (group commit): the dispatcher's lanes hand
+ * their results to a recorder that writes whatever has arrived since its last write, so each result
+ * is stored within one write of its arrival and the database commits once per group, not per send.
+ * Rows must be for distinct contacts (one campaign never holds a contact twice).
+ */
+export async function recordCampaignSentBatch(db: Database, items: SentItem[]): Promise<void> {
+  if (!items.length) return;
+  const first = items[0]!.ref;
+  const rows = items.map(({ ref, outbound, result }) => ({
+    rid: ref.id,
+    contact_id: ref.contactId,
+    ext: result.externalId,
+    type: outbound.type,
+    body: outbound.body,
+    media_id: outbound.mediaId,
+    content: outbound.content,
+    status: result.status === "queued" ? "queued" : result.status,
+    preview: previewOf(outbound.type, outbound.body),
+  }));
+  await sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS x(rid bigint, contact_id uuid, ext text, type text, body text, media_id uuid, content jsonb, status text, preview text)
+    ), conversation AS (
+      INSERT INTO conversations AS c (org_id, connection_id, contact_id, last_message_at, last_message_preview)
+      SELECT ${first.orgId}::uuid, ${first.connectionId}::uuid, input.contact_id, now(), input.preview FROM input
+      ON CONFLICT ON CONSTRAINT conversations_connection_contact_key
+      DO UPDATE SET last_message_at = now(), last_message_preview = excluded.last_message_preview, updated_at = now()
+      RETURNING c.id, c.contact_id
+    ), message AS (
+      INSERT INTO messages (org_id, conversation_id, connection_id, direction, type, body, media_id, content, status, external_id, sender_type, sent_at)
+      SELECT ${first.orgId}::uuid, conversation.id, ${first.connectionId}::uuid, 'outbound', input.type, input.body, input.media_id, input.content,
+        input.status, input.ext, 'campaign', CASE WHEN input.status = 'queued' THEN NULL ELSE now() END
+      FROM input JOIN conversation ON conversation.contact_id = input.contact_id
+      RETURNING id, external_id
+    )
+    UPDATE campaign_recipients r SET status = 'sent', message_id = message.id, external_id = input.ext, sent_at = now(),
+      claimed_by = NULL, error_code = NULL, error_message = NULL, retryable = NULL
+    FROM input JOIN message ON message.external_id = input.ext
+    WHERE r.id = input.rid AND r.status IN ('sending', 'pending', 'cancelled')`.execute(db);
+}
+
+/** Collects sent results and writes them in groups; each caller's promise settles when its row is stored. */
+export function createSentRecorder(db: Database, options: { maxGroup?: number } = {}) {
+  const maxGroup = options.maxGroup ?? 500;
+  let waiting: Array<{ item: SentItem; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let writing = false;
+
+  async function drain() {
+    writing = true;
+    while (waiting.length) {
+      const group = waiting.slice(0, maxGroup);
+      waiting = waiting.slice(group.length);
+      try {
+        await recordCampaignSentBatch(db, group.map((entry) => entry.item));
+        for (const entry of group) entry.resolve();
+      } catch {
+        // One bad row (an echo stored first, a constraint) must not fail the group: record them one by one.
+        for (const entry of group) {
+          await recordCampaignSent(db, entry.item.ref, entry.item.outbound, entry.item.result).then(entry.resolve, entry.reject);
+        }
+      }
+    }
+    writing = false;
+  }
+
+  return {
+    record(item: SentItem): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        if (!writing) void drain();
+      });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * A worker process for the crash drill: the production `campaign.dispatch` task with pacing off (the
+ * drill's only difference), recovering campaigns on start like workers/worker.ts does. The drill
+ * kills it with SIGKILL mid-run and starts another.
+ */
+const { getDb } = await import("../../app/lib/db.server.js");
+const { setCampaignPacingForBenchmarks, runDispatchSlice } = await import("../../app/modules/campaigns/dispatch.server.js");
+const { enqueueDispatch } = await import("../../app/modules/campaigns/jobs.server.js");
+const { sweepCampaigns } = await import("../../app/modules/campaigns/recovery.server.js");
+const { startWorker } = await import("../../workers/runner.js");
+const { taskList } = await import("../../workers/tasks/index.js");
+
+setCampaignPacingForBenchmarks("off");
+const lanes = Number(process.env.LANES ?? 64);
+taskList["campaign.dispatch"] = async (payload) => {
+  const { campaignId } = payload as { campaignId: string };
+  const { outcome } = await runDispatchSlice(getDb(), campaignId, { maxInFlight: lanes });
+  if (outcome.kind === "again") await enqueueDispatch(getDb(), campaignId);
+  else if (outcome.kind === "later") await enqueueDispatch(getDb(), campaignId, { runAt: outcome.at });
+};
+const db = getDb();
+await startWorker({ connectionString: process.env.DATABASE_URL!, db, concurrency: 4, tasks: ["campaign.dispatch"] });
+await sweepCampaigns(db, { workerStarting: true });
+process.send?.({ type: "ready" });
