@@ -1,3 +1,4 @@
+export {};
 /**
  * A worker process for the crash drill: the production `campaign.dispatch` task with pacing off (the
  * drill's only difference), recovering campaigns on start like workers/worker.ts does. The drill
