@@ -183,7 +183,8 @@ export default function CadenceEditPage() {
               {STEP_KINDS.map((kind) => {
                 const errors = errorsFor("addStep", { kind });
                 return (
-                  <details key={kind} className="rounded-md ring-1 ring-slate-200" open={Boolean(errors)} data-testid={`add-${kind}`}>
+                  // Keyed by version: after a save the panel comes back closed and empty, as it does without JavaScript.
+                  <details key={`${kind}-${cadence.versionNumber}`} className="rounded-md ring-1 ring-slate-200" open={Boolean(errors)} data-testid={`add-${kind}`}>
                     <summary className="cursor-pointer px-3 py-2 text-sm font-medium">{t(`cadences.add.${kind}` as MessageKey)}</summary>
                     <Form method="post" className="space-y-3 px-3 pb-3">
                       <input type="hidden" name="intent" value="addStep" />
