@@ -30,7 +30,7 @@ async function newDraft(client: TestClient, connectionId: string, name = "Campan
 function multipart(fields: Record<string, string>, files: Record<string, { bytes: Uint8Array; type: string; name: string }> = {}) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes], { type: file.type }), file.name);
+  for (const [name, file] of Object.entries(files)) form.append(name, new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
   return form;
 }
 

@@ -27,8 +27,16 @@ function pauseReasonText(locale: Locale, reason: string | null): string | null {
   return (AUTO_PAUSE_REASONS as readonly string[]).includes(reason) ? translate(locale, `campaigns.pauseReason.${reason}` as MessageKey) : reason;
 }
 
-function messageSummary(campaign: Campaign): string {
-  return campaign.message.type === "text" ? campaign.message.text : "";
+/** The text as written, or the template's name and language. */
+async function messageSummary(campaign: Campaign, orgId: string): Promise<string> {
+  if (campaign.message.type === "text") return campaign.message.text;
+  const template = await getDb()
+    .selectFrom("message_templates")
+    .select(["name", "language"])
+    .where("org_id", "=", orgId)
+    .where("id", "=", campaign.message.templateId)
+    .executeTakeFirst();
+  return template ? `${template.name} (${template.language})` : "";
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -37,11 +45,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const campaign = await requireCampaign(db, org.id, params.campaignId);
   const locale = requestLocale(user, request);
   const filter = parseRecipientFilter(new URL(request.url).searchParams);
-  const [progress, page, errorCodes, retryable] = await Promise.all([
+  const [progress, page, errorCodes, retryable, messageText] = await Promise.all([
     campaignProgress(db, org.id, campaign.id),
     listRecipients(db, org.id, campaign.id, filter),
     recipientErrorCodes(db, org.id, campaign.id),
     countRetryableFailures(db, org.id, campaign.id),
+    messageSummary(campaign, org.id),
   ]);
   const kind = campaign.connectionKind ?? "";
   return json({
@@ -53,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startedAt: campaign.startedAt?.toISOString() ?? null,
       scheduledAt: campaign.scheduledAt?.toISOString() ?? null,
       pauseReason: campaign.status === "paused" ? pauseReasonText(locale, campaign.pauseReason) : null,
-      messageText: messageSummary(campaign),
+      messageText,
       messageType: campaign.message.type,
     },
     progress,
