@@ -107,9 +107,13 @@ export async function enrollSegment(db: Database, input: { orgId: string; cadenc
   });
 }
 
-/** Trigger: the tag was just added to these contacts. Runs in the caller's transaction. */
+/** Trigger: the tag was just added to these contacts. Joins the caller's transaction when there is one. */
 export async function enrollOnTagAdded(db: Database, orgId: string, contactIds: string[], tagId: string): Promise<number> {
   if (contactIds.length === 0) return 0;
+  return inTransaction(db, (trx) => enrollForTag(trx, orgId, contactIds, tagId));
+}
+
+async function enrollForTag(db: Database, orgId: string, contactIds: string[], tagId: string): Promise<number> {
   const cadences = await db
     .selectFrom("cadences")
     .select(["id", "current_version_id"])
@@ -128,9 +132,13 @@ export async function enrollOnTagAdded(db: Database, orgId: string, contactIds: 
   return enrolled;
 }
 
-/** Trigger: the lead just entered this stage (created there or moved in). Runs in the caller's transaction. */
+/** Trigger: the lead just entered this stage (created there or moved in). Joins the caller's transaction when there is one. */
 export async function enrollOnStageEntered(db: Database, orgId: string, lead: { id: string; contactId: string | null; stageId: string }): Promise<number> {
   if (!lead.contactId) return 0;
+  return inTransaction(db, (trx) => enrollForStage(trx, orgId, { ...lead, contactId: lead.contactId! }));
+}
+
+async function enrollForStage(db: Database, orgId: string, lead: { id: string; contactId: string; stageId: string }): Promise<number> {
   const cadences = await db
     .selectFrom("cadences")
     .select(["id", "current_version_id"])
