@@ -169,6 +169,12 @@ describe("campaign builder", () => {
     expect(await pageText(await client.post(`/campaigns/${id}/edit`, builderForm(sandbox.id, { intent: "count", audienceKind: "segment", segmentId: segment.id })))).toContain(
       "0 vão receber de 1 no público",
     );
+    // A saved segment deleted later leaves the draft openable, with nobody in it.
+    expect((await client.post(`/campaigns/${id}/edit`, builderForm(sandbox.id, { audienceKind: "segment", segmentId: segment.id }))).status).toBe(302);
+    await db().deleteFrom("segments").where("id", "=", segment.id).execute();
+    const orphan = await client.get(`/campaigns/${id}/edit`);
+    expect(orphan.status).toBe(200);
+    expect(await pageText(orphan)).toContain("0 vão receber de 0 no público");
 
     // A pasted list: a header, a valid new number, a repeat written differently, an invalid one, an opted-out contact's number.
     const fresh = newPhone();

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Database } from "#db/index.js";
 import type { ContactFilter } from "../contacts/contact-filter";
-import { contactsMatching } from "../contacts/contact-filter.server";
+import { contactsMatching, SegmentNotFoundError } from "../contacts/contact-filter.server";
 import type { CampaignAudience } from "./campaign-types";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -13,6 +13,8 @@ export type AudienceCount = {
   eligible: number;
   excluded: { optedOut: number; noPhone: number; invalidPhone: number; duplicatePhone: number; erased: number };
 };
+
+const EMPTY_COUNT: AudienceCount = { total: 0, eligible: 0, excluded: { optedOut: 0, noPhone: 0, invalidPhone: 0, duplicatePhone: 0, erased: 0 } };
 
 export function audienceFilter(audience: Exclude<CampaignAudience, { kind: "list" }>): ContactFilter {
   if (audience.kind === "segment") return { segmentId: audience.segmentId };
@@ -69,5 +71,11 @@ async function countListAudience(db: Database, orgId: string, phones: readonly s
 /** The live count beside the audience picker; `listPhones` are the list's lines (saved or just submitted). */
 export async function countAudience(db: Database, orgId: string, audience: CampaignAudience, listPhones: readonly string[] = []): Promise<AudienceCount> {
   if (audience.kind === "list") return countListAudience(db, orgId, listPhones);
-  return countFilterAudience(db, orgId, audienceFilter(audience));
+  try {
+    return await countFilterAudience(db, orgId, audienceFilter(audience));
+  } catch (error) {
+    // A draft whose segment was deleted since: nobody, until another audience is picked.
+    if (error instanceof SegmentNotFoundError) return EMPTY_COUNT;
+    throw error;
+  }
 }

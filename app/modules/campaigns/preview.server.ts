@@ -1,5 +1,5 @@
 import type { Database } from "#db/index.js";
-import { contactsMatching } from "../contacts/contact-filter.server";
+import { contactsMatching, SegmentNotFoundError } from "../contacts/contact-filter.server";
 import { renderTemplate } from "../inbox/templates.server";
 import { audienceFilter } from "./audience-count.server";
 import type { CampaignAudience, CampaignMessage } from "./campaign-types";
@@ -32,7 +32,12 @@ export async function sampleContacts(db: Database, orgId: string, campaignId: st
         : { id: null, name: row.list_name, phone: row.phone, email: null, attributes: {} },
     );
   }
-  const rows = await (await contactsMatching(db, orgId, audienceFilter(audience)))
+  const matching = await contactsMatching(db, orgId, audienceFilter(audience)).catch((error: unknown) => {
+    if (error instanceof SegmentNotFoundError) return null;
+    throw error;
+  });
+  if (!matching) return [];
+  const rows = await matching
     .select(["contacts.id", "contacts.name", "contacts.phone", "contacts.email", "contacts.attributes"])
     .where("contacts.opted_out", "=", false)
     .where("contacts.phone", "is not", null)
