@@ -141,6 +141,45 @@ describe("persona pages", () => {
   });
 });
 
+describe("which persona answers where", () => {
+  it("a persona takes channels from its form; a conversation may pick its own; ids of another organization are refused", async () => {
+    const { org, owner } = await createOrgWithOwner(db(), "persona-where");
+    const agent = await addMember(db(), org.id, "agent");
+    const connection = await createSandbox(db(), org.id);
+    const fallbackId = await createPersonaRow(db(), org.id, owner.id, { name: "Padrão" });
+    const client = await signedIn(owner.email);
+    const created = await client.post("/ai/personas/new", { ...VALID, name: "Vendas", connectionIds: connection.id });
+    expect(created.status).toBe(302);
+    const salesId = created.headers.get("location")!.split("/").at(-1)!;
+    expect((await db().selectFrom("channel_connections").select("persona_id").where("id", "=", connection.id).executeTakeFirstOrThrow()).persona_id).toBe(salesId);
+    const other = await createOrgWithOwner(db(), "persona-where-other");
+    const otherConnection = await createSandbox(db(), other.org.id);
+    const refused = await client.post("/ai/personas/new", { ...VALID, name: "Intrusa", connectionIds: otherConnection.id });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Canal não encontrado.");
+
+    const phone = newPhone();
+    await ingest(db(), connection, [textEvent({ phone, text: "olá" })]);
+    const conversation = await conversationFor(db(), connection, phone);
+    const agentClient = await signedIn(agent.email);
+    const page = await (await agentClient.get(`/inbox/${conversation.id}`)).text();
+    expect(page).toContain("Quem responde: Vendas");
+
+    expect((await agentClient.post(`/inbox/${conversation.id}`, { intent: "persona", personaId: fallbackId })).status).toBe(302);
+    expect(await (await agentClient.get(`/inbox/${conversation.id}`)).text()).toContain("Quem responde: Padrão");
+    const otherPersona = await createPersonaRow(db(), other.org.id, other.owner.id);
+    expect((await agentClient.post(`/inbox/${conversation.id}`, { intent: "persona", personaId: otherPersona })).status).toBe(404);
+    expect((await agentClient.post(`/inbox/${conversation.id}`, { intent: "persona", personaId: "------------------------------------" })).status).toBe(404);
+    expect((await agentClient.post(`/inbox/${conversation.id}`, { intent: "persona", personaId: "inherit" })).status).toBe(302);
+    expect((await db().selectFrom("conversations").select("persona_id").where("id", "=", conversation.id).executeTakeFirstOrThrow()).persona_id).toBeNull();
+
+    // Unticking the channel gives it back to the organization's default persona.
+    expect((await client.post(`/ai/personas/${salesId}`, { ...VALID, name: "Vendas" })).status).toBe(302);
+    expect((await db().selectFrom("channel_connections").select("persona_id").where("id", "=", connection.id).executeTakeFirstOrThrow()).persona_id).toBeNull();
+    expect(await (await agentClient.get(`/inbox/${conversation.id}`)).text()).toContain("Quem responde: Padrão");
+  });
+});
+
 describe("the conversation's AI buttons", () => {
   it("suggest a reply into the reply box and summarize, as plain posts", async () => {
     const { org, owner } = await createOrgWithOwner(db(), "assist-http");

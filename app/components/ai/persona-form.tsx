@@ -31,6 +31,7 @@ export type PersonaFormValues = {
   replyDelaySeconds?: string;
   isDefault?: string;
   knowledgeBaseIds?: string[];
+  connectionIds?: string[];
 };
 
 type Validate = Parameters<typeof useForm<PersonaFormValues>>[0]["onValidate"];
@@ -41,6 +42,8 @@ type Props = {
   /** The route's zod check, run in the browser too (the same schema the server applies). */
   onValidate: (context: { formData: FormData }) => unknown;
   knowledgeBases: Array<{ id: string; name: string }>;
+  /** The organization's channels, with the persona each one answers with today (if another). */
+  channels: Array<{ id: string; name: string; otherPersona: string | null }>;
   submitLabel: string;
   cancelHref: string;
 };
@@ -73,11 +76,12 @@ function CheckboxField({ meta, label, hint }: { meta: FieldMetadata<string | und
 }
 
 /** New and edit share this form; each section is a card, every error sits under its field. */
-export function PersonaForm({ lastResult, defaultValue, onValidate, knowledgeBases, submitLabel, cancelHref }: Props) {
+export function PersonaForm({ lastResult, defaultValue, onValidate, knowledgeBases, channels, submitLabel, cancelHref }: Props) {
   const t = useT();
   const errorText = useErrorText();
   const [form, fields] = useForm<PersonaFormValues>({ lastResult, defaultValue, shouldValidate: "onBlur", shouldRevalidate: "onInput", onValidate: onValidate as Validate });
   const checkedKbs = new Set(fields.knowledgeBaseIds.initialValue as string[] | undefined);
+  const checkedChannels = new Set(fields.connectionIds.initialValue as string[] | undefined);
   const checkedDays = new Set(fields.hoursDays.initialValue as string[] | undefined);
   const number = (meta: FieldMetadata<string | undefined>) => ({ ...inputProps(meta, { type: "text" }), inputMode: "decimal" as const });
 
@@ -140,6 +144,26 @@ export function PersonaForm({ lastResult, defaultValue, onValidate, knowledgeBas
             ))}
           </ul>
           <FieldErrors id={`${fields.knowledgeBaseIds.id}-error`} errors={errorText(fields.knowledgeBaseIds.errors)} />
+        </fieldset>
+      </Card>
+
+      <Card className="space-y-3">
+        <h2 className="font-medium">{t("aiBot.personas.section.channels")}</h2>
+        <fieldset aria-describedby={fields.connectionIds.errors?.length ? `${fields.connectionIds.id}-error` : undefined}>
+          <legend className="text-sm text-slate-600">{t("aiBot.personas.channelsHint")}</legend>
+          {channels.length === 0 ? <p className="text-sm text-slate-600">{t("aiBot.personas.noChannels")}</p> : null}
+          <ul className="mt-1 space-y-1">
+            {channels.map((channel) => (
+              <li key={channel.id}>
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name={fields.connectionIds.name} value={channel.id} defaultChecked={checkedChannels.has(channel.id)} />
+                  {channel.name}
+                  {channel.otherPersona ? <span className="text-xs text-slate-500">({t("aiBot.personas.channelNow", { name: channel.otherPersona })})</span> : null}
+                </label>
+              </li>
+            ))}
+          </ul>
+          <FieldErrors id={`${fields.connectionIds.id}-error`} errors={errorText(fields.connectionIds.errors)} />
         </fieldset>
       </Card>
 

@@ -76,6 +76,7 @@ export function MessageBubble({ message, canRetry }: { message: MessageView; can
         {message.aiSources.length > 0 ? <SourceList sources={message.aiSources} /> : null}
         <p className="mt-1 flex items-center justify-end gap-1 text-xs text-slate-500">
           {outbound && message.senderName ? <span className="truncate">{message.senderName} ·</span> : null}
+          {outbound && message.senderType === "ai" ? <span data-testid="bot-label">{t("aiBot.test.bot")} ·</span> : null}
           <time dateTime={message.createdAt}>{time}</time>
           {outbound && !message.isNote ? <StatusTick status={message.status} /> : null}
         </p>

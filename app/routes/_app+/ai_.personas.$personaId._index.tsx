@@ -12,9 +12,10 @@ import { PageHeader } from "~/components/ui/card";
 import { getDb } from "~/lib/db.server";
 import { translate, useT } from "~/lib/i18n";
 import { redirectWithToast } from "~/lib/toast.server";
-import { personaFormValues } from "~/modules/ai/bot/persona-form-values";
+import { channelChoices, personaFormValues } from "~/modules/ai/bot/persona-form-values";
+import { listConnectionOptions } from "~/modules/ai/bot/persona-assignment.server";
 import { personaFormSchema, testChatSchema } from "~/modules/ai/bot/persona-schema";
-import { findPersona, listKnowledgeBaseOptions, updatePersona } from "~/modules/ai/bot/personas.server";
+import { findPersona, listKnowledgeBaseOptions, listPersonas, updatePersona } from "~/modules/ai/bot/personas.server";
 import { parseTranscript, runTestChatTurn, type TestTurn } from "~/modules/ai/bot/test-chat.server";
 import { getAiMode } from "~/modules/ai/runtime.server";
 import { notFound, requireSettingsManager } from "~/modules/auth/guards.server";
@@ -27,11 +28,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const persona = await findPersona(db, org.id, requireId(params.personaId, "Persona not found"));
   if (!persona) notFound("Persona not found");
-  const [knowledgeBases, mode] = await Promise.all([listKnowledgeBaseOptions(db, org.id), getAiMode(db, org.id)]);
+  const [knowledgeBases, mode, connections, personas] = await Promise.all([
+    listKnowledgeBaseOptions(db, org.id),
+    getAiMode(db, org.id),
+    listConnectionOptions(db, org.id),
+    listPersonas(db, org.id),
+  ]);
   return json({
     persona: { id: persona.id, name: persona.name },
-    defaults: personaFormValues(persona, org),
+    defaults: personaFormValues(persona, org, connections),
     knowledgeBases,
+    channels: channelChoices(connections, personas, persona.id),
     mode: mode.kind === "openai" ? { kind: "openai" as const, chatModel: persona.model ?? mode.chatModel } : { kind: "offline" as const },
   });
 }
@@ -63,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PersonaPage() {
-  const { persona, defaults, knowledgeBases, mode } = useLoaderData<typeof loader>();
+  const { persona, defaults, knowledgeBases, channels, mode } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   return (
@@ -89,6 +96,7 @@ export default function PersonaPage() {
           defaultValue={defaults}
           onValidate={({ formData }) => parseWithZod(formData, { schema: personaFormSchema })}
           knowledgeBases={knowledgeBases}
+          channels={channels}
           submitLabel={t("aiBot.personas.save")}
           cancelHref="/ai/personas"
         />

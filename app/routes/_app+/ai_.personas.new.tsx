@@ -7,7 +7,8 @@ import { PageHeader } from "~/components/ui/card";
 import { getDb } from "~/lib/db.server";
 import { translate, useT } from "~/lib/i18n";
 import { redirectWithToast } from "~/lib/toast.server";
-import { newPersonaDefaults } from "~/modules/ai/bot/persona-form-values";
+import { channelChoices, newPersonaDefaults } from "~/modules/ai/bot/persona-form-values";
+import { listConnectionOptions } from "~/modules/ai/bot/persona-assignment.server";
 import { personaFormSchema } from "~/modules/ai/bot/persona-schema";
 import { createPersona, listKnowledgeBaseOptions, listPersonas } from "~/modules/ai/bot/personas.server";
 import { requireSettingsManager } from "~/modules/auth/guards.server";
@@ -18,8 +19,8 @@ export const meta: MetaFunction = () => [{ title: "Nova persona · Master IA" }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const { org } = await requireSettingsManager(request);
   const db = getDb();
-  const [knowledgeBases, personas] = await Promise.all([listKnowledgeBaseOptions(db, org.id), listPersonas(db, org.id)]);
-  return json({ knowledgeBases, defaults: newPersonaDefaults(org, personas.length === 0) });
+  const [knowledgeBases, personas, connections] = await Promise.all([listKnowledgeBaseOptions(db, org.id), listPersonas(db, org.id), listConnectionOptions(db, org.id)]);
+  return json({ knowledgeBases, channels: channelChoices(connections, personas, null), defaults: newPersonaDefaults(org, personas.length === 0) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewPersonaPage() {
-  const { knowledgeBases, defaults } = useLoaderData<typeof loader>();
+  const { knowledgeBases, channels, defaults } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   return (
@@ -43,6 +44,7 @@ export default function NewPersonaPage() {
         defaultValue={defaults}
         onValidate={({ formData }) => parseWithZod(formData, { schema: personaFormSchema })}
         knowledgeBases={knowledgeBases}
+        channels={channels}
         submitLabel={t("aiBot.personas.create")}
         cancelHref="/ai/personas"
       />

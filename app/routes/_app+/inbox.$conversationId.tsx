@@ -14,6 +14,7 @@ import { getDb } from "~/lib/db.server";
 import { type MessageKey, negotiateLocale, useT } from "~/lib/i18n";
 import { MEDIA_LIMITS } from "~/lib/storage/media-limits";
 import { runAssist } from "~/modules/ai/bot/assist.server";
+import { conversationPersonaChoice, setConversationPersona } from "~/modules/ai/bot/persona-assignment.server";
 import { notFound, requireOrg, requireWriter } from "~/modules/auth/guards.server";
 import { loadContactPanel } from "~/modules/inbox/contact-panel.server";
 import { listAssignableMembers, markConversationRead } from "~/modules/inbox/conversation-actions.server";
@@ -61,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canWrite && isCloud ? listApprovedTemplates(db, org.id, conversation.channel.id) : [],
   ]);
   const query = listQuery(url);
+  const personaChoice = canWrite ? await conversationPersonaChoice(db, org.id, conversation.id) : null;
   const base = `/inbox/${conversation.id}`;
   const withParam = (key: string, value: string) => `${base}${query ? `${query}&` : "?"}${key}=${encodeURIComponent(value)}`;
   return json({
@@ -82,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     templates: templates.map(({ id, name, language, category }) => ({ id, name, language, category })),
     selectedTemplate,
     attachmentTypes: ATTACHMENT_TYPES,
+    personaChoice,
   });
 }
 
@@ -96,6 +99,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // The AI buttons answer with the page itself (suggestion in the reply box, summary shown): no redirect.
   if (intent === "suggest" || intent === "summarize") {
     return json({ assist: await runAssist(db, { orgId: org.id, conversationId: conversation.id, locale, kind: intent }) });
+  }
+  if (intent === "persona") {
+    const personaId = String(form.get("personaId") ?? "");
+    const chosen = personaId === "inherit" ? null : personaId;
+    if (!(await setConversationPersona(db, { orgId: org.id, conversationId: conversation.id, personaId: chosen }))) notFound("Persona not found");
+    return redirect(`/inbox/${conversation.id}${listQuery(new URL(request.url))}`);
   }
   const outcome = await runConversationAction(db, { org, user, conversation, locale, form });
   if (outcome.status === "not_found") notFound(outcome.message);
@@ -184,7 +193,7 @@ export default function ConversationPage() {
                 </Button>
               </Form>
             ) : null}
-            <AssistPanel assist={assist} />
+            <AssistPanel assist={assist} personaChoice={data.personaChoice} />
             <ReplyBox
               prefill={assist?.ok && assist.kind === "suggest" ? assist.text : data.prefill}
               canned={data.canned}

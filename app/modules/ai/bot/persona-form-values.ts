@@ -21,10 +21,11 @@ export function newPersonaDefaults(org: { locale: string; timezone: string }, fi
     timezone: org.timezone,
     isDefault: first ? "on" : undefined,
     knowledgeBaseIds: [],
+    connectionIds: [],
   };
 }
 
-export function personaFormValues(persona: Persona, org: { timezone: string }): PersonaFormDefaults {
+export function personaFormValues(persona: Persona, org: { timezone: string }, channels: Array<{ id: string; personaId: string | null }>): PersonaFormDefaults {
   const hours = persona.businessHours;
   return {
     name: persona.name,
@@ -48,5 +49,16 @@ export function personaFormValues(persona: Persona, org: { timezone: string }): 
     awayMessage: persona.awayMessage,
     isDefault: persona.isDefault ? "on" : undefined,
     knowledgeBaseIds: persona.knowledgeBaseIds,
+    connectionIds: channels.filter((channel) => channel.personaId === persona.id).map((channel) => channel.id),
   };
+}
+
+/** Channels for the form, naming the persona a channel answers with when it is another one. */
+export function channelChoices(channels: Array<{ id: string; name: string; personaId: string | null }>, personas: Array<{ id: string; name: string }>, current: string | null) {
+  const names = new Map(personas.map((persona) => [persona.id, persona.name]));
+  return channels.map((channel) => ({
+    id: channel.id,
+    name: channel.name,
+    otherPersona: channel.personaId && channel.personaId !== current ? (names.get(channel.personaId) ?? null) : null,
+  }));
 }

@@ -55,6 +55,7 @@ export const personaFormSchema = z
     replyDelaySeconds: z.number({ error: "aiBot.validation.number" }).int("aiBot.validation.integer").min(0, "aiBot.validation.delay").max(120, "aiBot.validation.delay"),
     isDefault: z.boolean().optional(),
     knowledgeBaseIds: z.array(z.uuid()).max(20).optional(),
+    connectionIds: z.array(z.uuid()).max(50).optional(),
   })
   .refine((input) => !input.hoursEnabled || (input.hoursDays?.length ?? 0) > 0, { path: ["hoursDays"], message: "aiBot.validation.pickDays" })
   .refine((input) => !input.hoursEnabled || Boolean(input.hoursStart), { path: ["hoursStart"], message: "validation.required" })

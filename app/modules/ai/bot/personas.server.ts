@@ -105,7 +105,9 @@ function columnsOf(input: PersonaFormInput) {
   };
 }
 
-export type SaveResult = { ok: true; personaId: string } | { ok: false; field: "name" | "knowledgeBaseIds"; code: "aiBot.validation.nameTaken" | "aiBot.validation.unknownKnowledgeBase" };
+export type SaveResult =
+  | { ok: true; personaId: string }
+  | { ok: false; field: "name" | "knowledgeBaseIds" | "connectionIds"; code: "aiBot.validation.nameTaken" | "aiBot.validation.unknownKnowledgeBase" | "aiBot.validation.unknownChannel" };
 
 type Trx = Transaction<DB>;
 
@@ -136,7 +138,36 @@ function isNameConflict(error: unknown) {
   return (error as { code?: string; constraint?: string }).code === "23505" && (error as { constraint?: string }).constraint === "personas_org_name_key";
 }
 
-class RollBack extends Error {}
+class RollBack extends Error {
+  constructor(readonly field: "knowledgeBaseIds" | "connectionIds") {
+    super(field);
+  }
+}
+
+/** The persona becomes the default of exactly these channels of the organization. */
+async function linkConnections(trx: Trx, orgId: string, personaId: string, ids: string[] | undefined): Promise<boolean> {
+  if (ids === undefined) return true;
+  const unique = [...new Set(ids)];
+  if (unique.length) {
+    const found = await trx.selectFrom("channel_connections").select("id").where("org_id", "=", orgId).where("id", "in", unique).execute();
+    if (found.length !== unique.length) return false;
+  }
+  let clear = trx.updateTable("channel_connections").set({ persona_id: null }).where("org_id", "=", orgId).where("persona_id", "=", personaId);
+  if (unique.length) clear = clear.where("id", "not in", unique);
+  await clear.execute();
+  if (unique.length) await trx.updateTable("channel_connections").set({ persona_id: personaId }).where("org_id", "=", orgId).where("id", "in", unique).execute();
+  return true;
+}
+
+function refusal(error: unknown): SaveResult | null {
+  if (error instanceof RollBack) {
+    return error.field === "knowledgeBaseIds"
+      ? { ok: false, field: "knowledgeBaseIds", code: "aiBot.validation.unknownKnowledgeBase" }
+      : { ok: false, field: "connectionIds", code: "aiBot.validation.unknownChannel" };
+  }
+  if (isNameConflict(error)) return { ok: false, field: "name", code: "aiBot.validation.nameTaken" };
+  return null;
+}
 
 export async function createPersona(db: Database, input: { orgId: string; userId: string; values: PersonaFormInput }): Promise<SaveResult> {
   try {
@@ -146,14 +177,15 @@ export async function createPersona(db: Database, input: { orgId: string; userId
         .values({ org_id: input.orgId, created_by: input.userId, ...columnsOf(input.values) })
         .returning("id")
         .executeTakeFirstOrThrow();
-      if (!(await linkKnowledgeBases(trx, input.orgId, row.id, input.values.knowledgeBaseIds ?? []))) throw new RollBack();
+      if (!(await linkKnowledgeBases(trx, input.orgId, row.id, input.values.knowledgeBaseIds ?? []))) throw new RollBack("knowledgeBaseIds");
+      if (!(await linkConnections(trx, input.orgId, row.id, input.values.connectionIds ?? []))) throw new RollBack("connectionIds");
       await applyDefault(trx, input.orgId, row.id, Boolean(input.values.isDefault));
       await recordAudit(trx, { orgId: input.orgId, actor: { type: "user", id: input.userId }, action: "persona.created", target: { type: "persona", id: row.id }, metadata: { name: input.values.name } });
       return { ok: true as const, personaId: row.id };
     });
   } catch (error) {
-    if (error instanceof RollBack) return { ok: false, field: "knowledgeBaseIds", code: "aiBot.validation.unknownKnowledgeBase" };
-    if (isNameConflict(error)) return { ok: false, field: "name", code: "aiBot.validation.nameTaken" };
+    const refused = refusal(error);
+    if (refused) return refused;
     throw error;
   }
 }
@@ -169,14 +201,15 @@ export async function updatePersona(db: Database, input: { orgId: string; userId
         .returning("id")
         .executeTakeFirst();
       if (!row) return { ok: false as const, field: null, code: "not_found" as const };
-      if (!(await linkKnowledgeBases(trx, input.orgId, row.id, input.values.knowledgeBaseIds ?? []))) throw new RollBack();
+      if (!(await linkKnowledgeBases(trx, input.orgId, row.id, input.values.knowledgeBaseIds ?? []))) throw new RollBack("knowledgeBaseIds");
+      if (!(await linkConnections(trx, input.orgId, row.id, input.values.connectionIds ?? []))) throw new RollBack("connectionIds");
       await applyDefault(trx, input.orgId, row.id, Boolean(input.values.isDefault));
       await recordAudit(trx, { orgId: input.orgId, actor: { type: "user", id: input.userId }, action: "persona.updated", target: { type: "persona", id: row.id }, metadata: { name: input.values.name } });
       return { ok: true as const, personaId: row.id };
     });
   } catch (error) {
-    if (error instanceof RollBack) return { ok: false, field: "knowledgeBaseIds", code: "aiBot.validation.unknownKnowledgeBase" };
-    if (isNameConflict(error)) return { ok: false, field: "name", code: "aiBot.validation.nameTaken" };
+    const refused = refusal(error);
+    if (refused) return refused;
     throw error;
   }
 }
