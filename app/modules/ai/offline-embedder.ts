@@ -26,7 +26,7 @@ const STOPWORDS = new Set(
 
 /** Concept groups: any listed stem (accent-free, prefix match) adds the group's token. */
 const CONCEPTS: Record<string, string[]> = {
-  price: ["preco", "precos", "valor", "valores", "custo", "custa", "custam", "quanto", "price", "prices", "pricing", "cost", "costs", "how much", "fee", "fees", "taxa", "tarifa", "mensalidade"],
+  price: ["preco", "precos", "valor", "valores", "custo", "custa", "custam", "quanto custa", "quanto e", "price", "prices", "pricing", "cost", "costs", "how much", "fee", "fees", "taxa", "tarifa", "mensalidade"],
   shipping: ["frete", "entrega", "entregam", "entregar", "envio", "enviar", "envia", "shipping", "ship", "deliver", "delivery", "delivered", "correios", "transportadora", "courier"],
   hours: ["horario", "horarios", "funcionamento", "abre", "abrem", "aberto", "fecha", "fecham", "fechado", "expediente", "hours", "open", "opening", "close", "closing", "schedule"],
   payment: ["pagamento", "pagar", "pago", "pix", "cartao", "credito", "debito", "boleto", "parcela", "parcelar", "parcelado", "payment", "pay", "paying", "card", "credit", "debit", "installment", "installments"],

@@ -124,24 +124,39 @@ export async function retrievePassages(db: Database, input: RetrieveInput): Prom
   });
 }
 
+// "entregas" → "entreg:*", "compra" → "compr:*"; never shorter than five letters ("entre" is another word).
+const prefixed = (term: string) => (term.length >= 7 ? `${term.slice(0, Math.max(6, term.length - 2))}:*` : term.length === 6 ? `${term.slice(0, 5)}:*` : term);
+
 /**
- * Any content word may match, and so may words of the same concepts (see the offline embedder's
- * lexicon); words of six letters or more also match by prefix ("entregas" ~ "entrega").
+ * Two full-text queries: `strict` needs every content word of the question; `loose` takes any of
+ * them or of the words of the same concepts (see the offline embedder's lexicon). Words of six
+ * letters or more also match by prefix ("entregas" ~ "entrega").
  */
-export function buildTextQuery(query: string): string | null {
-  const terms = [...new Set([...contentWords(query), ...conceptSynonyms(query)])].slice(0, 48);
+export function buildTextQueries(query: string): { strict: string | null; loose: string } | null {
+  const own = [...new Set(contentWords(query))].slice(0, 12);
+  // Ranking cost grows with the query's terms: a few synonyms are enough to reach the passage.
+  const terms = [...new Set([...own, ...conceptSynonyms(query)].map(prefixed))].slice(0, 20);
   if (terms.length === 0) return null;
-  return terms.map((term) => (term.length >= 6 ? `${term.slice(0, Math.max(5, term.length - 2))}:*` : term)).join(" | ");
+  return { strict: own.length >= 2 ? own.map(prefixed).join(" & ") : null, loose: terms.join(" | ") };
 }
 
+// Ranking reads every matching row's tsvector; a common word can match most of a large knowledge
+// base, so each query ranks a bounded pool: the rows with all the words first, then any word.
+const TEXT_POOL = 200;
+
 async function textCandidates(db: Database, orgId: string, kbIds: string[], query: string) {
-  const tsquery = buildTextQuery(query);
-  if (!tsquery) return [];
+  const queries = buildTextQueries(query);
+  if (!queries) return [];
+  const scope = sql`c.org_id = ${orgId} AND c.kb_id = ANY(${kbIds}::uuid[])`;
   const { rows } = await sql<{ id: string; rank: number }>`
-    SELECT id, ts_rank_cd(tsv, q) AS rank
-    FROM kb_chunks, to_tsquery('kb_text', ${tsquery}) AS q
-    WHERE org_id = ${orgId} AND kb_id = ANY(${kbIds}::uuid[]) AND tsv @@ q
-    ORDER BY rank DESC, id
+    WITH q AS (SELECT to_tsquery('kb_text', ${queries.strict ?? queries.loose}) AS strict, to_tsquery('kb_text', ${queries.loose}) AS loose),
+    strict_pool AS (SELECT c.id, c.tsv FROM kb_chunks c, q WHERE ${scope} AND ${queries.strict ? sql`c.tsv @@ q.strict` : sql`false`} LIMIT ${TEXT_POOL}),
+    loose_pool AS (SELECT c.id, c.tsv FROM kb_chunks c, q WHERE ${scope} AND c.tsv @@ q.loose LIMIT ${TEXT_POOL}),
+    pool AS (SELECT id, tsv, 1 AS tier FROM strict_pool UNION ALL SELECT id, tsv, 0 AS tier FROM loose_pool)
+    SELECT id, max(tier) AS tier, max(ts_rank(tsv, q.loose)) AS rank
+    FROM pool, q
+    GROUP BY id
+    ORDER BY tier DESC, rank DESC, id
     LIMIT ${CANDIDATES}`.execute(db);
   return rows;
 }

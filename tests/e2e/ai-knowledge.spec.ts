@@ -1,0 +1,41 @@
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { newEmail, signUp } from "./utils";
+
+const faq = path.resolve(import.meta.dirname, "../fixtures/kb/loja-faq.md");
+
+test("a knowledge base in offline mode: upload and paste, watch it index, search it, read the source", async ({ page }) => {
+  await signUp(page, { name: "Bia", email: newEmail("kb"), orgName: `Loja da Bia ${Date.now()}` });
+  await page.goto("/ai");
+  await expect(page.getByTestId("ai-mode")).toHaveAttribute("data-mode", "offline");
+  await expect(page.getByText("Modo offline")).toBeVisible();
+  await page.getByRole("link", { name: "Bases de conhecimento" }).click();
+  await page.getByRole("link", { name: "Nova base" }).click();
+  await page.getByRole("button", { name: "Criar base" }).click();
+  await expect(page.locator("#kb-name-error")).toBeVisible();
+  await page.getByLabel("Nome").fill("FAQ da loja");
+  await page.getByRole("button", { name: "Criar base" }).click();
+  await expect(page.getByRole("heading", { name: "FAQ da loja" })).toBeVisible();
+
+  await page.getByLabel("Arquivo", { exact: true }).setInputFiles(faq);
+  await page.locator("form[action$='/upload']").getByRole("button", { name: "Adicionar" }).click();
+  await expect(page.getByRole("heading", { name: "FAQ da loja" })).toBeVisible();
+  await page.getByLabel("Título", { exact: true }).fill("Aviso de feriado");
+  await page.getByLabel("Texto").fill("No Carnaval a loja física fica fechada; o WhatsApp atende normalmente.");
+  await page.locator("form:has(#kb-text)").getByRole("button", { name: "Adicionar" }).click();
+
+  // Live events with JavaScript, a self-refreshing page without it.
+  const documents = page.getByTestId("kb-document");
+  await expect(documents).toHaveCount(2);
+  await expect(page.locator('[data-testid="kb-document"][data-status="ready"]')).toHaveCount(2, { timeout: 20_000 });
+
+  await page.getByLabel("Testar a busca").fill("vocês abrem no carnaval?");
+  await page.getByRole("button", { name: "Buscar" }).click();
+  const results = page.getByTestId("kb-search-results");
+  await expect(results.locator("li").first()).toContainText("Carnaval");
+  await page.getByLabel("Testar a busca").fill("dá pra parcelar no cartão?");
+  await page.getByRole("button", { name: "Buscar" }).click();
+  await expect(results.locator("li").first()).toContainText("10 vezes sem juros");
+  await results.getByRole("link", { name: "loja-faq.md" }).first().click();
+  await expect(page.getByTestId("kb-chunks")).toContainText("Trocas e devoluções");
+});
