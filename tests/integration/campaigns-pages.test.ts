@@ -262,6 +262,7 @@ describe("starting and controlling a campaign", () => {
     expect(skippedOnly).not.toContain("Ana");
     // Unknown filter values are ignored, never a 500.
     expect((await client.get(`/campaigns/${id}?status=nope&after=abc&errorCode=`)).status).toBe(200);
+    expect((await client.get(`/campaigns/${id}?after=1e30&skipReason=x`)).status).toBe(200);
 
     expect((await client.post(`/campaigns/${id}`, { intent: "pause", reason: "Revisar o texto" })).status).toBe(302);
     expect(await campaignRow(id)).toMatchObject({ status: "paused", pause_reason: "Revisar o texto" });

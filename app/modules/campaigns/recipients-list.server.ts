@@ -8,7 +8,7 @@ export const recipientFilterSchema = z.object({
   status: z.enum(RECIPIENT_STATUSES).optional().catch(undefined),
   skipReason: z.enum(SKIP_REASONS).optional().catch(undefined),
   errorCode: z.string().trim().min(1).max(60).optional().catch(undefined),
-  after: z.coerce.number().int().positive().optional().catch(undefined),
+  after: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
 });
 export type RecipientFilter = z.infer<typeof recipientFilterSchema>;
 
