@@ -61,6 +61,28 @@ describe("campaign dispatch", () => {
     expect(await campaignProgress(db(), org.id, campaignId)).toMatchObject({ total: 12, sent: 12, pending: 0 });
   });
 
+  it("sends a Meta template with its variables mapped from contact fields, stored with the filled-in body", async () => {
+    const { org, owner } = await createOrgWithOwner(db(), "dispatch-template");
+    const connection = await createMetaConnection(db(), org.id, { baseUrl: graph.baseUrl, status: "connected", secrets });
+    const template = await db()
+      .insertInto("message_templates")
+      .values({ org_id: org.id, connection_id: connection.id, name: "black_friday", language: "pt_BR", category: "MARKETING", status: "APPROVED", components: JSON.stringify([{ type: "BODY", text: "Olá {{1}}, seu cupom é {{2}}" }]) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const [contact] = await insertContacts(db(), org.id, 1, { namePrefix: "Maria" });
+    const campaign = await insertCampaign(db(), org.id, {
+      connectionId: connection.id,
+      message: { type: "template", templateId: template.id, variables: [{ source: "first_name", fallback: "cliente" }, { source: "", fallback: "BF20" }] },
+    });
+    expect(await startCampaign(db(), { orgId: org.id, campaignId: campaign.id, actor: { type: "user", id: owner.id } })).toMatchObject({ ok: true, recipients: 1 });
+    expect((await runDispatchSlice(db(), campaign.id)).outcome).toEqual({ kind: "completed" });
+    const [sent] = sentTo(contact!.phone!);
+    expect(sent?.template).toMatchObject({ name: "black_friday", language: { code: "pt_BR" } });
+    expect(JSON.stringify(sent?.template?.components)).toContain("BF20");
+    const message = await db().selectFrom("messages").select(["type", "body"]).where("org_id", "=", org.id).executeTakeFirstOrThrow();
+    expect(message).toEqual({ type: "template", body: "Olá Maria, seu cupom é BF20" });
+  });
+
   it("follows statuses to delivered/read/failed, attributes a reply, and an opt-out keyword cancels pending sends everywhere", async () => {
     const { org, campaignId, contacts } = await metaCampaign("dispatch-follow", 3);
     await runDispatchSlice(db(), campaignId);
