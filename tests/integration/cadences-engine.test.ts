@@ -166,6 +166,64 @@ describe("cadence steps", () => {
   });
 });
 
+describe("cadence step kinds", () => {
+  it("waits until the next business-hours opening in the organization's time zone", async () => {
+    const { org, connection, contact } = await setup("cad-hours");
+    await db().updateTable("organizations").set({ timezone: "Asia/Tokyo" }).where("id", "=", org.id).execute();
+    const cadenceId = await createActiveCadence(db(), org.id, [{ kind: "wait", config: { mode: "business_hours" } }, sendStep(connection.id, "Bom dia")]);
+    await db()
+      .updateTable("cadences")
+      .set({ business_hours: JSON.stringify({ days: [1, 2, 3, 4, 5], start: "09:00", end: "18:00" }) })
+      .where("id", "=", cadenceId)
+      .execute();
+    const enrolled = await enrollContact(db(), { orgId: org.id, cadenceId, contactId: contact.id });
+    const enrollmentId = (enrolled as { enrollmentId: string }).enrollmentId;
+    // Friday 2026-11-27 20:00 in Tokyo (11:00 UTC): closed, so Monday 09:00 in Tokyo (Monday 00:00 UTC).
+    const fridayEvening = new Date("2026-11-27T11:00:00Z");
+    await db().updateTable("cadence_enrollments").set({ next_run_at: fridayEvening }).where("id", "=", enrollmentId).execute();
+    expect(await runCadenceStep(db(), { enrollmentId, position: 0 }, fridayEvening)).toMatchObject({ kind: "ran", next: { position: 1, runAt: new Date("2026-11-30T00:00:00Z") } });
+    expect((await enrollmentRow(enrollmentId)).next_run_at).toEqual(new Date("2026-11-30T00:00:00Z"));
+  });
+
+  it("adds and removes tags and moves the contact's open lead, as an automation with the cadence in the reason", async () => {
+    const { org } = await setup("cad-crm");
+    const tag = await insertTag(db(), org.id, "nutrido");
+    const { pipelineId, stageId } = await createPipelineWithStages(db(), org.id, ["Novo", "Contatado"]);
+    const cadenceId = await createActiveCadence(
+      db(),
+      org.id,
+      [
+        { kind: "tag_add", config: { tagId: tag.id } },
+        { kind: "move_stage", config: { stageId: stageId("Contatado") } },
+        { kind: "tag_remove", config: { tagId: tag.id } },
+      ],
+      { name: "Nutrição" },
+    );
+    const withLead = await insertContact(db(), org.id);
+    const leadId = await createLeadRow(db(), { orgId: org.id, pipelineId, stageId: stageId("Novo"), contactId: withLead.id });
+    const withoutLead = await insertContact(db(), org.id);
+    for (const contact of [withLead, withoutLead]) {
+      const enrolled = await enrollContact(db(), { orgId: org.id, cadenceId, contactId: contact.id });
+      const enrollmentId = (enrolled as { enrollmentId: string }).enrollmentId;
+      await runNext(enrollmentId);
+      expect(await db().selectFrom("contact_tags").select("tag_id").where("contact_id", "=", contact.id).execute()).toEqual([{ tag_id: tag.id }]);
+      await runNext(enrollmentId);
+      await runNext(enrollmentId);
+      expect(await db().selectFrom("contact_tags").select("tag_id").where("contact_id", "=", contact.id).execute()).toEqual([]);
+      const runs = (await stepRunsOf(db(), enrollmentId)).map((run) => [run.kind, run.status, run.detail]);
+      expect(runs).toEqual([
+        ["tag_add", "done", null],
+        ["move_stage", contact === withLead ? "done" : "skipped", contact === withLead ? null : "no_lead"],
+        ["tag_remove", "done", null],
+      ]);
+    }
+    const lead = await db().selectFrom("leads").select("stage_id").where("id", "=", leadId).executeTakeFirstOrThrow();
+    expect(lead.stage_id).toBe(stageId("Contatado"));
+    const moved = await db().selectFrom("lead_events").select(["actor_type", "reason"]).where("lead_id", "=", leadId).where("type", "=", "moved").executeTakeFirstOrThrow();
+    expect(moved).toEqual({ actor_type: "automation", reason: "Cadence Nutrição, step 2" });
+  });
+});
+
 describe("cadence exits", () => {
   it("exits on a reply, and on an opt-out keyword, and the pending step then does nothing", async () => {
     const { org, connection } = await setup("cad-reply");
@@ -192,7 +250,7 @@ describe("cadence exits", () => {
     expect(await enrollmentRow((enrolled as { enrollmentId: string }).enrollmentId)).toMatchObject({ status: "active" });
   });
 
-  it("exits when the lead is won or lost; an opted-out contact cannot be enrolled", async () => {
+  it("exits when the lead is won or lost, and on a bulk opt-out; an opted-out contact cannot be enrolled", async () => {
     const { org, connection } = await setup("cad-won");
     const { pipelineId, stageId } = await createPipelineWithStages(db(), org.id, ["Novo", "Proposta"]);
     const cadenceId = await createActiveCadence(db(), org.id, [waitSeconds(60), sendStep(connection.id, "Proposta?")], { triggerStageId: stageId("Proposta") });
@@ -212,6 +270,11 @@ describe("cadence exits", () => {
       ].sort(),
     );
     const optedOut = await insertContact(db(), org.id, { opted_out: true });
+    const bulkOut = await insertContact(db(), org.id);
+    const manual = await createActiveCadence(db(), org.id, [waitSeconds(60)], { name: "Manual" });
+    const bulkEnrollment = await enrollContact(db(), { orgId: org.id, cadenceId: manual, contactId: bulkOut.id });
+    await applyBulkAction(db(), org.id, { type: "system" }, { action: "optOut", contactIds: [bulkOut.id] });
+    expect(await enrollmentRow((bulkEnrollment as { enrollmentId: string }).enrollmentId)).toMatchObject({ status: "exited", exit_reason: "opted_out" });
     expect(await enrollContact(db(), { orgId: org.id, cadenceId, contactId: optedOut.id })).toEqual({ ok: false, reason: "opted_out" });
   });
 });

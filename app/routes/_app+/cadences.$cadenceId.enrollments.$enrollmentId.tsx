@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { CadenceStatusBadge } from "~/components/cadences/status-badge";
 import { useStepKindLabel } from "~/components/cadences/step-summary";
 import { Button } from "~/components/ui/button";
@@ -56,8 +57,21 @@ function useEntryText() {
   };
 }
 
+/** With JavaScript, an enrollment in progress refreshes its timeline while the tab is visible; without it, reload. */
+function useRefreshWhileActive(active: boolean) {
+  const { revalidate, state } = useRevalidator();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible" && state === "idle") revalidate();
+    }, 5_000);
+    return () => clearInterval(timer);
+  }, [active, revalidate, state]);
+}
+
 export default function EnrollmentPage() {
   const { enrollment, canWrite } = useLoaderData<typeof loader>();
+  useRefreshWhileActive(enrollment.status === "active");
   const t = useT();
   const entryText = useEntryText();
   const date = new Intl.DateTimeFormat(useLocale(), { dateStyle: "short", timeStyle: "medium" });
