@@ -1,8 +1,10 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import { getEnv } from "../../app/lib/env.server.js";
 import { runBotReply } from "../../app/modules/ai/bot/bot-reply.server.js";
 import { setBotActive } from "../../app/modules/inbox/conversation-actions.server.js";
+import { queueOutboundMessage } from "../../app/modules/inbox/outbound.server.js";
 import { writeAsCustomer } from "../../app/modules/inbox/simulator.server.js";
 import { startWorker } from "../../workers/runner.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../fakes/openai.js";
@@ -112,7 +114,7 @@ describe("the bot in the inbox (offline mode)", () => {
     expect(await runBotReply(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id })).toBe("skipped");
   });
 
-  it("hands off after the persona's maximum of bot replies in a row; a person writing resets the count", async () => {
+  it("hands off after the persona's maximum of bot replies in a row; a handoff or a person writing starts a new count", async () => {
     const ctx = await setup("bot-turns", { maxBotTurns: 2 });
     await say(ctx, "qual o prazo de entrega?");
     expect(await runBotReply(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id })).toBe("replied");
@@ -129,6 +131,39 @@ describe("the bot in the inbox (offline mode)", () => {
     const last = (await outbound(ctx.conversation.id)).at(-1)!;
     expect(last.body).toContain("Pix com 5% de desconto");
     expect(last.body).not.toContain("Olá! Sou a Bia");
+    await say(ctx, "qual o prazo de entrega?");
+    expect(await runBotReply(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id })).toBe("replied");
+
+    // Two bot turns in a row again: an agent's reply starts a new count.
+    await queueOutboundMessage(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id, content: { type: "text", text: "Oi, aqui é o Rui da equipe." }, senderType: "user", senderUserId: ctx.owner.id });
+    await say(ctx, "posso trocar o produto?");
+    expect(await runBotReply(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id })).toBe("replied");
+  });
+
+  it("hands off an upset customer, and tells them when the team is back outside business hours", async () => {
+    const ctx = await setup("bot-sentiment", {
+      hoursEnabled: true,
+      hoursDays: ["0"],
+      hoursStart: "00:00",
+      hoursEnd: "00:01",
+      timezone: "America/Sao_Paulo",
+      awayMessage: "Nossa equipe atende de segunda a sexta, das 9h às 18h.",
+    });
+    await say(ctx, "Que atendimento péssimo, vou reclamar no Procon");
+    expect(await runBotReply(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id })).toBe("handed_off");
+    expect(await conversationRow(ctx.conversation.id)).toMatchObject({ bot_active: false, handoff_reason: "sentiment" });
+    const toCustomer = (await outbound(ctx.conversation.id)).find((row) => !row.is_note)!;
+    expect(toCustomer.body).toContain("Vou chamar uma pessoa da nossa equipe");
+    expect(toCustomer.body).toContain("Nossa equipe atende de segunda a sexta, das 9h às 18h.");
+  });
+
+  it("never answers an opt-out keyword (the platform confirms it) nor schedules a reply for it", async () => {
+    const ctx = await setup("bot-opt-out");
+    await say(ctx, "SAIR");
+    const jobs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`ai.reply:${ctx.conversation.id}`}`.execute(db());
+    expect(jobs.rows[0]!.n).toBe(0);
+    expect(await runBotReply(db(), { orgId: ctx.org.id, conversationId: ctx.conversation.id })).toBe("skipped");
+    expect((await outbound(ctx.conversation.id)).filter((row) => row.sender_type === "ai")).toEqual([]);
   });
 
   it("does nothing twice: a second run finds the messages answered", async () => {

@@ -32,7 +32,6 @@ export async function loadConversationContext(db: Database, orgId: string, conve
       "conversations.id",
       "conversations.connection_id",
       "conversations.bot_active",
-      "conversations.handoff_at",
       "contacts.name",
       "contacts.phone",
       "contacts.email",
@@ -71,7 +70,8 @@ export async function loadConversationContext(db: Database, orgId: string, conve
     WHERE m.org_id = ${orgId} AND m.conversation_id = ${conversationId} AND m.sender_type = 'ai' AND NOT m.is_note
       AND m.created_at > greatest(
         coalesce((SELECT max(h.created_at) FROM messages h WHERE h.conversation_id = ${conversationId} AND h.sender_type = 'user' AND NOT h.is_note), '-infinity'),
-        coalesce(${conversation.handoff_at}::timestamptz, '-infinity'))`.execute(db);
+        -- Read in SQL: a JavaScript Date would drop the microseconds the handoff's own message shares.
+        coalesce((SELECT c.handoff_at FROM conversations c WHERE c.id = ${conversationId}), '-infinity'))`.execute(db);
 
   return {
     conversationId: conversation.id,

@@ -73,7 +73,9 @@ function offlineReply(request: ReplyRequest, passages: Passage[]): BotDecision {
   const best = closest(passages);
   if (!best || best.vectorScore < OFFLINE_MIN_SCORE) return { kind: "handoff", reason: "low_confidence", detail: best ? `best score ${best.vectorScore.toFixed(2)}` : "no passage", mode: "offline" };
   const { persona } = request;
-  const greeting = request.botTurns === 0 && persona.greeting ? `${persona.greeting}\n\n` : "";
+  // The greeting opens the bot's first answer in the conversation, not every answer after a handoff.
+  const greeted = request.history.some((line) => line.from === "assistant");
+  const greeting = !greeted && persona.greeting ? `${persona.greeting}\n\n` : "";
   const footer = `\n\n(${SOURCE_LABEL[persona.language]}: ${best.documentTitle})`;
   const room = Math.max(40, persona.maxReplyChars - greeting.length - footer.length - 2);
   const text = `${greeting}“${clip(best.content.trim(), room)}”${footer}`;
