@@ -8,7 +8,7 @@
  *
  *   source .cache/test-services.env && npx tsx bench/campaign-crash-drill.ts
  *
- * LANES (default 64) sends in flight, LATENCY_MS (default 0) the fake's answer delay. Fresh database
+ * LANES (default 32) sends in flight, LATENCY_MS (default 0) the fake's answer delay. Fresh database
  * `<TEST_DB_PREFIX>_bench_crash` (dropped at the end unless KEEP_BENCH_DB=1).
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -31,7 +31,7 @@ const { startCampaign } = await import("../app/modules/campaigns/lifecycle.serve
 const { getDb } = await import("../app/lib/db.server.js");
 const start = await startCampaign(getDb(), { orgId, campaignId: campaign.id, actor: { type: "user", id: userId } });
 if (!start.ok) throw new Error(`start failed: ${start.code}`);
-console.log(`crash drill: ${RECIPIENTS} recipients, ${KILLS} × SIGKILL, lanes ${process.env.LANES ?? 64}, fake latency ${LATENCY_MS} ms, load average ${loadAverage()}`);
+console.log(`crash drill: ${RECIPIENTS} recipients, ${KILLS} × SIGKILL, lanes ${process.env.LANES ?? 32}, fake latency ${LATENCY_MS} ms, load average ${loadAverage()}`);
 
 const counts = async () => {
   const row = await db

@@ -8,7 +8,7 @@
  *
  *   source .cache/test-services.env && npx tsx bench/campaign-dispatch.ts
  *
- * LANES (default 64) sends in flight in both systems. Uses a fresh database
+ * LANES (default 32) sends in flight in both systems. Uses a fresh database
  * `<TEST_DB_PREFIX>_bench_campaign` (dropped at the end unless KEEP_BENCH_DB=1).
  */
 import { performance } from "node:perf_hooks";
@@ -17,7 +17,7 @@ import { createDb } from "../db/index.js";
 import { duplicatesIn, freshBenchDatabase, insertBenchCampaign, loadAverage, seedCampaignAudience, startFakeMetaProcess } from "./support/campaign-bench.js";
 
 const RECIPIENTS = Number(process.env.RECIPIENTS ?? 20_000);
-const LANES = Number(process.env.LANES ?? 64);
+const LANES = Number(process.env.LANES ?? 32);
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) throw new Error("REDIS_URL is needed for the BullMQ baseline (source .cache/test-services.env)");
 

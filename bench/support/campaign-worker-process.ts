@@ -12,7 +12,7 @@ const { startWorker } = await import("../../workers/runner.js");
 const { taskList } = await import("../../workers/tasks/index.js");
 
 setCampaignPacingForBenchmarks("off");
-const lanes = Number(process.env.LANES ?? 64);
+const lanes = Number(process.env.LANES ?? 32);
 taskList["campaign.dispatch"] = async (payload) => {
   const { campaignId } = payload as { campaignId: string };
   const { outcome } = await runDispatchSlice(getDb(), campaignId, { maxInFlight: lanes });

@@ -183,7 +183,7 @@ export async function runDispatchSlice(db: Database, campaignId: string, options
 
   const runId = options.runId ?? `${process.pid}:${randomUUID()}`;
   const deadline = Date.now() + (options.sliceMs ?? 20_000);
-  const maxInFlight = options.maxInFlight ?? 64;
+  const maxInFlight = options.maxInFlight ?? 32;
   const maxBatch = options.maxBatch ?? 500;
   await db.deleteFrom("campaign_dispatch_runs").where("campaign_id", "=", campaignId).where("finished_at", "<", sql<Date>`now() - interval '1 hour'`).execute();
   await db.insertInto("campaign_dispatch_runs").values({ id: runId, campaign_id: campaignId }).execute();
