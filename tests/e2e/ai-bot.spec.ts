@@ -94,4 +94,15 @@ test("a persona with a pasted knowledge base answers a Sandbox customer with its
   const note = page.locator('[data-testid="message"][data-note]').filter({ hasText: "Bot desligado" });
   await eventually(page, javaScriptEnabled, () => expect(note).toContainText("o cliente pediu para falar com uma pessoa (atendente)", { timeout: 1_000 }));
   await expect(page.getByTestId("bot-toggle")).toHaveText("Robô desligado");
+
+  // With the bot off, the agent asks the AI for a draft and a summary.
+  await page.goto(simulator);
+  await page.getByPlaceholder("Escreva como o cliente…").fill("o frete é grátis?");
+  await page.getByRole("button", { name: "Enviar", exact: true }).click();
+  await page.goto(conversation);
+  await eventually(page, javaScriptEnabled, () => expect(page.getByTestId("message").filter({ hasText: "o frete é grátis?" })).toBeVisible({ timeout: 1_000 }));
+  await page.getByTestId("assist-suggest").click();
+  await expect(page.getByLabel("Resposta")).toHaveValue(/frete é grátis para compras acima de R\$ 200/);
+  await page.getByTestId("assist-summarize").click();
+  await expect(page.getByTestId("assist-summary")).toContainText("Cliente: Joana Cliente.");
 });
