@@ -157,10 +157,11 @@ describe("campaign dispatch", () => {
   });
 
   it("re-checks opt-out at send time: a contact who opted out after the start is skipped", async () => {
-    const { campaignId, contacts } = await metaCampaign("dispatch-optout", 3);
+    const { org, campaignId, contacts } = await metaCampaign("dispatch-optout", 3);
     await db().updateTable("contacts").set({ opted_out: true }).where("id", "=", contacts[0]!.id).execute();
     await runDispatchSlice(db(), campaignId);
     expect((await recipients(campaignId)).find((row) => row.contact_id === contacts[0]!.id)).toMatchObject({ status: "skipped", skip_reason: "opted_out" });
+    expect(await campaignProgress(db(), org.id, campaignId)).toMatchObject({ sent: 2, skipped: 1, optedOut: 1 });
     expect(sentTo(contacts[0]!.phone!)).toHaveLength(0);
   });
 

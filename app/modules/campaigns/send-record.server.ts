@@ -60,11 +60,12 @@ export async function recordCampaignRetry(db: Database, recipientId: number, fai
     .execute();
 }
 
+/** An opt-out noticed at send time also counts as the campaign's opt-out. */
 export async function recordCampaignSkipped(db: Database, recipientIds: number[], reason: string): Promise<void> {
   if (!recipientIds.length) return;
   await db
     .updateTable("campaign_recipients")
-    .set({ status: "skipped", skip_reason: reason, claimed_by: null })
+    .set({ status: "skipped", skip_reason: reason, claimed_by: null, ...(reason === "opted_out" ? { opted_out_at: sql`coalesce(opted_out_at, now())` } : {}) })
     .where("id", "in", recipientIds)
     .where("status", "=", "sending")
     .execute();
