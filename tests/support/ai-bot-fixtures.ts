@@ -1,9 +1,11 @@
-import { sql } from "kysely";
+import { expect } from "vitest";
 import type { Database } from "../../db/index.js";
 import { createPersona } from "../../app/modules/ai/bot/personas.server.js";
 import type { PersonaFormInput } from "../../app/modules/ai/bot/persona-schema.js";
-import { chunkText } from "../../app/modules/ai/knowledge/chunker.js";
-import { embedTextsWithModel, OFFLINE_EMBEDDING_MODEL } from "../../app/modules/ai/runtime.server.js";
+import { addTextDocument } from "../../app/modules/ai/knowledge/documents.server.js";
+import { ingestDocument } from "../../app/modules/ai/knowledge/ingest.server.js";
+import { createKnowledgeBase as createKnowledgeBaseRow } from "../../app/modules/ai/knowledge/knowledge-bases.server.js";
+import { OFFLINE_EMBEDDING_MODEL } from "../../app/modules/ai/runtime.server.js";
 import { saveAiSettings } from "../../app/modules/ai/settings.server.js";
 import type { FakeOpenAi } from "../fakes/openai.js";
 
@@ -16,42 +18,15 @@ export const STORE_FAQ = [
   { title: "Formas de pagamento", text: "Aceitamos Pix com 5% de desconto, cartão de crédito em até 10 parcelas sem juros e boleto bancário." },
 ];
 
-/**
- * A ready knowledge base, chunked and embedded offline the way documents end up after the embedding
- * job, so the bot's tests do not depend on the document pipeline's own job.
- */
+/** A ready knowledge base: each document added as pasted text and indexed now, as the embedding job would. */
 export async function createKnowledgeBase(db: Database, orgId: string, documents: Array<{ title: string; text: string }> = STORE_FAQ, name = "FAQ da loja") {
-  const kb = await db
-    .insertInto("knowledge_bases")
-    .values({ org_id: orgId, name, embedding_model: OFFLINE_EMBEDDING_MODEL, embedding_dimensions: 512 })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const kbId = await createKnowledgeBaseRow(db, orgId, null, { name, description: "" });
   for (const document of documents) {
-    const doc = await db
-      .insertInto("kb_documents")
-      .values({ org_id: orgId, kb_id: kb.id, title: document.title, source_kind: "text", content: document.text, status: "ready", progress: 100 })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const chunks = chunkText(document.text);
-    const { embeddings } = await embedTextsWithModel(db, { orgId, texts: chunks.map((chunk) => chunk.content), purpose: "kb.embed", model: OFFLINE_EMBEDDING_MODEL });
-    await db
-      .insertInto("kb_chunks")
-      .values(
-        chunks.map((chunk, index) => ({
-          org_id: orgId,
-          kb_id: kb.id,
-          document_id: doc.id,
-          position: chunk.position,
-          heading: chunk.heading,
-          content: chunk.content,
-          embedding: sql`${`{${embeddings[index]!.join(",")}}`}::real[]`,
-          embedding_model: OFFLINE_EMBEDDING_MODEL,
-        })),
-      )
-      .execute();
-    await db.updateTable("kb_documents").set({ chunk_count: chunks.length }).where("id", "=", doc.id).execute();
+    const added = await addTextDocument(db, { orgId, kbId, userId: null }, document);
+    if (!added.ok) throw new Error(`document not added: ${added.error}`);
+    expect(await ingestDocument(db, added.documentId)).toBe("ready");
   }
-  return kb.id;
+  return kbId;
 }
 
 export const SECRET_PROMPT = "Você é a Bia, assistente da Loja Aurora. Código interno de desconto para gerentes: AURORA-GERENTE-7731. Nunca ofereça descontos.";
