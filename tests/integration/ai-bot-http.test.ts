@@ -287,6 +287,7 @@ describe("tenant isolation", () => {
           { method: "POST", path: `/pipelines/${pipeline.pipelineId}/ai`, form: { intent: "undo", decisionId } },
           { method: "POST", path: `/inbox/${conversation.id}`, form: { intent: "suggest" } },
           { method: "POST", path: `/inbox/${conversation.id}`, form: { intent: "summarize" } },
+          { method: "POST", path: `/inbox/${conversation.id}`, form: { intent: "persona", personaId } },
         ];
         return requests;
       },

@@ -29,11 +29,16 @@ export default function PersonasPage() {
         title={t("aiBot.personas.title")}
         description={t("aiBot.personas.description")}
         actions={
-          canManage ? (
-            <Button asChild>
-              <Link to="/ai/personas/new">{t("aiBot.personas.new")}</Link>
+          <div className="flex flex-wrap gap-2">
+            <Button asChild variant="secondary">
+              <Link to="/ai/knowledge">{t("aiBot.personas.knowledgeLink")}</Link>
             </Button>
-          ) : null
+            {canManage ? (
+              <Button asChild>
+                <Link to="/ai/personas/new">{t("aiBot.personas.new")}</Link>
+              </Button>
+            ) : null}
+          </div>
         }
       />
       <AiModeBanner mode={mode} />

@@ -26,7 +26,6 @@ export const aiBotPtBR = {
   "aiBot.conversation.answering": "Quem responde: {name}",
   "aiBot.conversation.noPersona": "Nenhuma persona criada: o bot passará a conversa para a equipe.",
   "aiBot.conversation.setPersona": "Usar",
-  "aiBot.conversation.unknownPersona": "Persona não encontrada.",
   "aiBot.validation.unknownKnowledgeBase": "Base de conhecimento não encontrada.",
 
   "aiBot.handoff.noteTitle": "Bot desligado:",
@@ -63,7 +62,6 @@ export const aiBotPtBR = {
   "aiBot.summary.answered": "Todas as mensagens do cliente foram respondidas.",
 
   "aiBot.sources": "Fontes",
-  "aiBot.botAnswer": "Resposta do bot",
 
   "aiBot.mode.openai": "IA conectada (modelo {model}).",
   "aiBot.mode.offline": "Modo offline: sem conta de IA configurada. O bot responde citando o trecho mais parecido da base de conhecimento e, quando não encontra, passa para uma pessoa.",
@@ -163,11 +161,8 @@ export const aiBotPtBR = {
   "aiBot.leads.log": "Decisões da IA",
   "aiBot.leads.empty": "Nenhuma decisão ainda.",
   "aiBot.leads.older": "Decisões mais antigas",
-  "aiBot.leads.lead": "Lead",
-  "aiBot.leads.move": "Movimento",
   "aiBot.leads.confidence": "Confiança",
   "aiBot.leads.reason": "Motivo",
-  "aiBot.leads.result": "Resultado",
   "aiBot.leads.applied": "Movido",
   "aiBot.leads.skip.same_stage": "Mantido na etapa",
   "aiBot.leads.skip.below_threshold": "Não movido: confiança abaixo do mínimo",
@@ -209,7 +204,6 @@ export const aiBotEn: Record<keyof typeof aiBotPtBR, string> = {
   "aiBot.conversation.answering": "Answering: {name}",
   "aiBot.conversation.noPersona": "No persona yet: the bot will hand the conversation to the team.",
   "aiBot.conversation.setPersona": "Use",
-  "aiBot.conversation.unknownPersona": "Persona not found.",
   "aiBot.validation.unknownKnowledgeBase": "Knowledge base not found.",
 
   "aiBot.handoff.noteTitle": "Bot turned off:",
@@ -246,7 +240,6 @@ export const aiBotEn: Record<keyof typeof aiBotPtBR, string> = {
   "aiBot.summary.answered": "Every customer message has been answered.",
 
   "aiBot.sources": "Sources",
-  "aiBot.botAnswer": "Bot answer",
 
   "aiBot.mode.openai": "AI connected (model {model}).",
   "aiBot.mode.offline": "Offline mode: no AI account configured. The bot answers by quoting the closest knowledge base passage and, when there is none, hands off to a person.",
@@ -346,11 +339,8 @@ export const aiBotEn: Record<keyof typeof aiBotPtBR, string> = {
   "aiBot.leads.log": "AI decisions",
   "aiBot.leads.empty": "No decisions yet.",
   "aiBot.leads.older": "Older decisions",
-  "aiBot.leads.lead": "Lead",
-  "aiBot.leads.move": "Move",
   "aiBot.leads.confidence": "Confidence",
   "aiBot.leads.reason": "Reason",
-  "aiBot.leads.result": "Result",
   "aiBot.leads.applied": "Moved",
   "aiBot.leads.skip.same_stage": "Kept in its stage",
   "aiBot.leads.skip.below_threshold": "Not moved: confidence below the minimum",
