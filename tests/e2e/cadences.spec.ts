@@ -83,7 +83,7 @@ test("build a two-step cadence on the Sandbox, enroll a contact and watch its ti
   await expect(timeline).toContainText("Passo 3 agendado (Enviar mensagem)");
   await untilTimelineShows(page, javaScriptEnabled, "Concluiu a cadência");
   await expect(timeline).toContainText("Passo 3 feito (Enviar mensagem)");
-  await expect(page.getByTestId("enrollment-status")).toHaveText("Concluídas");
+  await expect(page.getByTestId("enrollment-status")).toHaveText("Concluída");
 
   // The messages went out on the Sandbox conversation, rendered for the contact.
   await page.getByRole("link", { name: "Ver conversa" }).first().click();

@@ -14,7 +14,7 @@ export function CadenceStatusBadge({ status, kind = "cadence" }: { status: strin
   const t = useT();
   return (
     <span className={cn("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1", styles[status] ?? styles.archived)} data-testid={`${kind}-status`}>
-      {t(`cadences.${kind}.status.${status}` as MessageKey)}
+      {t((kind === "cadence" ? `cadences.cadence.status.${status}` : `cadences.enrollment.badge.${status}`) as MessageKey)}
     </span>
   );
 }
