@@ -5,6 +5,7 @@ import { loadConnection } from "../../app/modules/channels/connections.server.js
 import { runDispatchSlice, setCampaignPacingForBenchmarks } from "../../app/modules/campaigns/dispatch.server.js";
 import { startCampaign } from "../../app/modules/campaigns/lifecycle.server.js";
 import { campaignProgress } from "../../app/modules/campaigns/progress.server.js";
+import { sweepCampaigns } from "../../app/modules/campaigns/recovery.server.js";
 import { startFakeMetaGraph, type FakeMetaGraph } from "../fakes/meta-graph.js";
 import { startFakeTwilio, type FakeTwilio } from "../fakes/twilio.js";
 import { insertCampaign, insertContacts } from "../support/campaign-engine-fixtures.js";
@@ -176,6 +177,24 @@ describe("campaign dispatch", () => {
     const rows = await recipients(campaignId);
     expect(rows.find((row) => row.id === dead!.id)).toMatchObject({ status: "sent", attempts: 2 });
     expect(rows.find((row) => row.id === live!.id)).toMatchObject({ status: "sending", claimed_by: "live-run" });
+  });
+
+  it("the sweep gives a running campaign whose dispatcher died a fresh job; a live dispatcher is left alone", async () => {
+    const { campaignId } = await metaCampaign("dispatch-sweep", 2);
+    const jobs = () => sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`campaign:${campaignId}:dispatch`} AND locked_at IS NULL`.execute(db());
+    // The start queued one; a worker killed while running it leaves it locked.
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'killed-worker' WHERE key = ${`campaign:${campaignId}:dispatch`}`.execute(db());
+    await db().insertInto("campaign_dispatch_runs").values({ id: `live-${campaignId}`, campaign_id: campaignId }).execute();
+    await sweepCampaigns(db());
+    expect((await jobs()).rows[0]!.n).toBe(0);
+    // A worker that starts cannot tell a live run from the one it replaces: it queues one anyway.
+    await sweepCampaigns(db(), { workerStarting: true });
+    expect((await jobs()).rows[0]!.n).toBe(1);
+    await sql`DELETE FROM graphile_worker._private_jobs WHERE key = ${`campaign:${campaignId}:dispatch`} AND locked_at IS NULL`.execute(db());
+    // The run stops beating: the minute sweep queues a job too.
+    await db().updateTable("campaign_dispatch_runs").set({ heartbeat_at: new Date(Date.now() - 60_000) }).where("campaign_id", "=", campaignId).execute();
+    await sweepCampaigns(db());
+    expect((await jobs()).rows[0]!.n).toBe(1);
   });
 
   it("sends nothing inside quiet hours and answers when they end", async () => {
