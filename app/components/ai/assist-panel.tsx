@@ -19,7 +19,7 @@ export function AssistPanel({ assist, personaChoice }: { assist: AssistView | nu
     <div className="space-y-2 border-t border-slate-200 bg-white px-3 pt-2" data-testid="assist-panel">
       <div className="flex flex-wrap items-center gap-2">
         {personaChoice ? (
-          <Form method="post" className="flex items-center gap-1" data-testid="persona-choice">
+          <Form method="post" className="flex min-w-0 flex-wrap items-center gap-1" data-testid="persona-choice">
             <input type="hidden" name="intent" value="persona" />
             <label htmlFor="conversation-persona" className="text-xs text-slate-600">
               {t("aiBot.conversation.persona")}
@@ -28,7 +28,7 @@ export function AssistPanel({ assist, personaChoice }: { assist: AssistView | nu
               id="conversation-persona"
               name="personaId"
               defaultValue={personaChoice.chosenId ?? "inherit"}
-              className="max-w-[10rem] rounded-md border-0 py-1 pl-2 pr-7 text-sm ring-1 ring-slate-300"
+              className="min-w-0 max-w-[9rem] rounded-md border-0 py-1 pl-2 pr-7 text-sm ring-1 ring-slate-300"
             >
               <option value="inherit">{t("aiBot.conversation.personaInherit")}</option>
               {personaChoice.options.map((persona) => (
@@ -40,7 +40,7 @@ export function AssistPanel({ assist, personaChoice }: { assist: AssistView | nu
             <Button type="submit" size="sm" variant="ghost">
               {t("aiBot.conversation.setPersona")}
             </Button>
-            <span className="text-xs text-slate-500">
+            <span className="w-full text-xs text-slate-500">
               {personaChoice.answeringName ? t("aiBot.conversation.answering", { name: personaChoice.answeringName }) : t("aiBot.conversation.noPersona")}
             </span>
           </Form>

@@ -25,7 +25,7 @@ export const aiBotPtBR = {
   "aiBot.conversation.personaInherit": "Padrão do canal",
   "aiBot.conversation.answering": "Quem responde: {name}",
   "aiBot.conversation.noPersona": "Nenhuma persona criada: o bot passará a conversa para a equipe.",
-  "aiBot.conversation.setPersona": "Usar",
+  "aiBot.conversation.setPersona": "Aplicar",
   "aiBot.validation.unknownKnowledgeBase": "Base de conhecimento não encontrada.",
 
   "aiBot.handoff.noteTitle": "Bot desligado:",
@@ -203,7 +203,7 @@ export const aiBotEn: Record<keyof typeof aiBotPtBR, string> = {
   "aiBot.conversation.personaInherit": "Channel default",
   "aiBot.conversation.answering": "Answering: {name}",
   "aiBot.conversation.noPersona": "No persona yet: the bot will hand the conversation to the team.",
-  "aiBot.conversation.setPersona": "Use",
+  "aiBot.conversation.setPersona": "Apply",
   "aiBot.validation.unknownKnowledgeBase": "Knowledge base not found.",
 
   "aiBot.handoff.noteTitle": "Bot turned off:",
