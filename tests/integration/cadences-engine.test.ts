@@ -4,6 +4,7 @@ import { editSteps } from "../../app/modules/cadences/cadences.server.js";
 import { runCadenceStep } from "../../app/modules/cadences/engine.server.js";
 import { enrollContact, enrollSegment } from "../../app/modules/cadences/enrollments.server.js";
 import { applyBulkAction } from "../../app/modules/contacts/bulk.server.js";
+import { runContactImport } from "../../app/modules/imports/run-import.server.js";
 import { addTagToContact, removeTagFromContact } from "../../app/modules/contacts/tags.server.js";
 import { changeLeadStatus, moveLead } from "../../app/modules/pipelines/leads.server.js";
 import { claimSmsText } from "../../app/modules/outreach/sms-duplicates.server.js";
@@ -12,6 +13,7 @@ import { createActiveCadence, enrollmentsOf, sendStep, stepRunsOf, waitSeconds }
 import { createOrgWithOwner } from "../support/factories.js";
 import { createSandbox, ingest, textEvent } from "../support/inbox-fixtures.js";
 import { createLeadRow, createPipelineWithStages } from "../support/pipelines-factories.js";
+import { queueImport, storeCsv, utf8 } from "../support/imports-factories.js";
 import { createTwilioConnection } from "../support/provider-connections.js";
 
 const db = () => getDb();
@@ -294,6 +296,18 @@ describe("cadence enrollment triggers", () => {
     const rows = await enrollmentsOf(db(), cadenceId);
     expect(rows.map((row) => row.contact_id).sort()).toEqual([single.id, bulk[0]!.id, bulk[1]!.id].sort());
     expect(rows.every((row) => row.source === "tag")).toBe(true);
+  });
+
+  it("a CSV import that adds the tag enrolls the imported contacts too", async () => {
+    const { org, owner } = await setup("cad-import");
+    const tag = await insertTag(db(), org.id, "feira");
+    const cadenceId = await createActiveCadence(db(), org.id, [waitSeconds(60)], { triggerTagId: tag.id });
+    const importId = await storeCsv(db(), { orgId: org.id, userId: owner.id }, utf8("Nome,Telefone\nAna,11 98765-0001\nBia,11 98765-0002\n"));
+    await queueImport(db(), importId, { columns: ["name", "phone"], tagIds: [tag.id] });
+    expect(await runContactImport(db(), importId)).toMatchObject({ status: "completed", created: 2 });
+    const rows = await enrollmentsOf(db(), cadenceId);
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.source === "tag" && row.status === "active")).toBe(true);
   });
 
   it("a lead entering the stage enrolls its contact once; moving out and back in does not enroll again", async () => {

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import type { DB } from "#db/index.js";
+import { enrollOnTagAdded } from "../cadences/enrollments.server";
 import type { OnExisting } from "./mapping";
 import type { ContactDraft } from "./rows.server";
 
@@ -83,8 +84,13 @@ async function applyTags(trx: Transaction<DB>, target: Target, drafts: readonly 
     }
   }
   if (!contactIds.length) return;
-  await sql`
+  const { rows: added } = await sql<{ contact_id: string; tag_id: string }>`
     INSERT INTO contact_tags (contact_id, tag_id, org_id)
     SELECT c, t, ${target.orgId}::uuid FROM unnest(${contactIds}::uuid[], ${tagIds}::uuid[]) AS p(c, t)
-    ON CONFLICT DO NOTHING`.execute(trx);
+    ON CONFLICT DO NOTHING
+    RETURNING contact_id, tag_id`.execute(trx);
+  // A tag the import added is a tag added: it enrolls the contacts in the cadences it triggers.
+  const addedByTag = new Map<string, string[]>();
+  for (const row of added) addedByTag.set(row.tag_id, [...(addedByTag.get(row.tag_id) ?? []), row.contact_id]);
+  for (const [tagId, ids] of addedByTag) await enrollOnTagAdded(trx, target.orgId, ids, tagId);
 }
