@@ -11,7 +11,7 @@ import { startFakeTwilio, type FakeTwilio } from "../fakes/twilio.js";
 import { insertCampaign, insertContacts } from "../support/campaign-engine-fixtures.js";
 import { createOrgWithOwner } from "../support/factories.js";
 import { ingest, statusEvent, textEvent } from "../support/inbox-fixtures.js";
-import { createMetaConnection, createTwilioConnection, metaSecrets, META_IDS } from "../support/provider-connections.js";
+import { createMetaConnection, createTwilioConnection, metaSecrets, META_IDS, runJobs } from "../support/provider-connections.js";
 
 const db = () => getDb();
 const secrets = metaSecrets();
@@ -210,6 +210,10 @@ describe("campaign dispatch", () => {
     const at = (outcome as { at: Date }).at.getTime();
     expect(Math.abs(at - (zoneNow.getTime() + 3_600_000))).toBeLessThan(61_000);
     expect((await campaignProgress(db(), org.id, campaignId)).pending).toBe(2);
+    // Through the task: the campaign's job is put back for the end of the quiet hours.
+    await runJobs(["campaign.dispatch"]);
+    const job = await sql<{ run_at: Date }>`SELECT run_at FROM graphile_worker._private_jobs WHERE key = ${`campaign:${campaignId}:dispatch`}`.execute(db());
+    expect(Math.abs(job.rows[0]!.run_at.getTime() - at)).toBeLessThan(61_000);
   });
 
   it("SMS: the same text never goes to the same number twice within the window; the skip is recorded", async () => {
