@@ -106,3 +106,28 @@ test("a persona with a pasted knowledge base answers a Sandbox customer with its
   await page.getByTestId("assist-summarize").click();
   await expect(page.getByTestId("assist-summary")).toContainText("Cliente: Joana Cliente.");
 });
+
+test.describe("on a 360 px phone", () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test("the persona page (form and test chat) and the pipeline's AI page fit the screen", async ({ page }) => {
+    await signUp(page, { name: "Rui Celular", email: newEmail("ai-bot-phone"), orgName: `Aurora Celular ${Date.now()}` });
+    await page.goto("/ai/personas/new");
+    await page.getByLabel("Nome", { exact: true }).fill("Bia");
+    await page.getByLabel("Instruções da persona").fill("Você é a Bia, atendente da Loja Aurora.");
+    await page.getByRole("button", { name: "Criar persona" }).click();
+    await expect(page).toHaveURL(/\/ai\/personas\/[0-9a-f-]{36}$/);
+    await page.getByLabel("Mensagem do cliente").fill("oi");
+    await page.getByRole("button", { name: "Enviar", exact: true }).click();
+    await expect(page.getByTestId("test-handoff")).toBeVisible();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    await page.goto("/pipelines");
+    await page.getByLabel("Nome do funil").fill("Vendas");
+    await page.getByRole("button", { name: "Criar funil" }).click();
+    await page.getByRole("link", { name: "IA do funil" }).click();
+    await expect(page.getByRole("heading", { name: "IA do funil Vendas" })).toBeVisible();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
+});
