@@ -177,6 +177,11 @@ describe("which persona answers where", () => {
     expect((await client.post(`/ai/personas/${salesId}`, { ...VALID, name: "Vendas" })).status).toBe(302);
     expect((await db().selectFrom("channel_connections").select("persona_id").where("id", "=", connection.id).executeTakeFirstOrThrow()).persona_id).toBeNull();
     expect(await (await agentClient.get(`/inbox/${conversation.id}`)).text()).toContain("Quem responde: Padrão");
+
+    // Deleting the default persona hands the role to the oldest remaining one.
+    expect((await client.post(`/ai/personas/${fallbackId}/delete`, { confirm: "yes" })).status).toBe(302);
+    expect((await db().selectFrom("personas").select("is_default").where("id", "=", salesId).executeTakeFirstOrThrow()).is_default).toBe(true);
+    expect(await (await agentClient.get(`/inbox/${conversation.id}`)).text()).toContain("Quem responde: Vendas");
   });
 });
 

@@ -67,7 +67,8 @@ export function TestChat({ transcript, errors }: { transcript: TestTurnView[]; e
           </li>
         ))}
       </ol>
-      <Form method="post" className="space-y-2">
+      {/* Keyed by the transcript's length: with JavaScript the box empties after each answer, as a page load would. */}
+      <Form key={transcript.length} method="post" className="space-y-2">
         <input type="hidden" name="intent" value="test" />
         <input type="hidden" name="transcript" value={JSON.stringify(transcript)} />
         <label htmlFor="test-text" className="block text-sm font-medium text-slate-700">
