@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Database, DB } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { addTagToContact, removeTagFromContact } from "../contacts/tags.server";
@@ -117,14 +117,16 @@ async function runStep(context: Context, step: CadenceStep): Promise<StepResult>
   }
 }
 
-async function runInTransaction(trx: Trx, job: { enrollmentId: string; position: number }, now: Date, afterCommit: Context["afterCommit"]): Promise<StepRunOutcome> {
+async function runInTransaction(trx: Trx, job: { enrollmentId: string; position: number }, clock: Date | undefined, afterCommit: Context["afterCommit"]): Promise<StepRunOutcome> {
   const enrollment = await trx
     .selectFrom("cadence_enrollments")
-    .select(["id", "org_id", "cadence_id", "version_id", "contact_id", "lead_id", "position", "next_run_at", "status"])
+    .select(["id", "org_id", "cadence_id", "version_id", "contact_id", "lead_id", "position", "next_run_at", "status", sql<Date>`now()`.as("db_now")])
     .where("id", "=", job.enrollmentId)
     .forUpdate()
     .executeTakeFirst();
   if (!enrollment || enrollment.status !== "active" || enrollment.position !== job.position) return { kind: "stale" };
+  // The database's clock, the one graphile-worker compares run_at with, unless a test supplies one.
+  const now = clock ?? enrollment.db_now;
   // A job that fires before its time (clock skew, a manual run) waits for the time the row holds.
   if (enrollment.next_run_at && enrollment.next_run_at.getTime() > now.getTime() + 1000) {
     await scheduleSteps(trx, [{ id: enrollment.id, position: enrollment.position, runAt: enrollment.next_run_at }]);
@@ -190,7 +192,7 @@ async function runInTransaction(trx: Trx, job: { enrollmentId: string; position:
  * transaction, so a crash anywhere leaves either nothing done (the job runs again) or the step
  * recorded and the next one scheduled. A thrown error rolls everything back and graphile-worker retries.
  */
-export async function runCadenceStep(db: Database, job: { enrollmentId: string; position: number }, now = new Date()): Promise<StepRunOutcome> {
+export async function runCadenceStep(db: Database, job: { enrollmentId: string; position: number }, now?: Date): Promise<StepRunOutcome> {
   const afterCommit: Context["afterCommit"] = [];
   const outcome = await inTransaction(db, (trx) => runInTransaction(trx, job, now, afterCommit));
   for (const task of afterCommit) await task();
