@@ -132,7 +132,14 @@ export function PersonaForm({ lastResult, defaultValue, onValidate, knowledgeBas
         <h2 className="font-medium">{t("aiBot.personas.section.knowledge")}</h2>
         <fieldset aria-describedby={fields.knowledgeBaseIds.errors?.length ? `${fields.knowledgeBaseIds.id}-error` : undefined}>
           <legend className="text-sm font-medium text-slate-700">{t("aiBot.personas.knowledgeBases")}</legend>
-          {knowledgeBases.length === 0 ? <p className="text-sm text-slate-600">{t("aiBot.personas.noKnowledgeBases")}</p> : null}
+          {knowledgeBases.length === 0 ? (
+            <p className="text-sm text-slate-600">
+              {t("aiBot.personas.noKnowledgeBases")}{" "}
+              <Link to="/ai/knowledge/new" className="font-medium text-brand-700 underline">
+                {t("aiBot.personas.createKnowledgeBase")}
+              </Link>
+            </p>
+          ) : null}
           <ul className="mt-1 space-y-1">
             {knowledgeBases.map((kb) => (
               <li key={kb.id}>
@@ -151,7 +158,14 @@ export function PersonaForm({ lastResult, defaultValue, onValidate, knowledgeBas
         <h2 className="font-medium">{t("aiBot.personas.section.channels")}</h2>
         <fieldset aria-describedby={fields.connectionIds.errors?.length ? `${fields.connectionIds.id}-error` : undefined}>
           <legend className="text-sm text-slate-600">{t("aiBot.personas.channelsHint")}</legend>
-          {channels.length === 0 ? <p className="text-sm text-slate-600">{t("aiBot.personas.noChannels")}</p> : null}
+          {channels.length === 0 ? (
+            <p className="text-sm text-slate-600">
+              {t("aiBot.personas.noChannels")}{" "}
+              <Link to="/settings/channels" className="font-medium text-brand-700 underline">
+                {t("aiBot.personas.connectChannel")}
+              </Link>
+            </p>
+          ) : null}
           <ul className="mt-1 space-y-1">
             {channels.map((channel) => (
               <li key={channel.id}>
