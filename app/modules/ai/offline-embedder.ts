@@ -85,14 +85,19 @@ function concepts(allWords: string[]): string[] {
 }
 
 /**
- * Words of the same concepts as the text's (single words only): the full-text side of retrieval
- * adds them to the query, so "mandar de volta" also looks for "devolução" and "reembolso".
+ * Words of the same concepts as the text's (single words only), taken in turns from each concept
+ * so a cap on their number still covers every concept: the full-text side of retrieval adds them
+ * to the query, so "mandar de volta" also looks for "devolução" and "reembolso".
  */
 export function conceptSynonyms(text: string): string[] {
   const found = new Set(concepts(words(text)));
-  return Object.entries(CONCEPTS)
+  const lists = Object.entries(CONCEPTS)
     .filter(([concept]) => found.has(concept))
-    .flatMap(([, stems]) => stems.map(foldText).filter((stem) => !stem.includes(" ") && !stem.includes("-") && !STOPWORDS.has(stem)));
+    .map(([, stems]) => stems.map(foldText).filter((stem) => !stem.includes(" ") && !stem.includes("-") && !STOPWORDS.has(stem)));
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  const interleaved: string[] = [];
+  for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) interleaved.push(list[i]);
+  return interleaved;
 }
 
 /** FNV-1a, 32-bit: fast, stable across platforms and Node versions. */

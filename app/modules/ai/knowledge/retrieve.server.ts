@@ -59,10 +59,8 @@ export async function retrievePassages(db: Database, input: RetrieveInput): Prom
     if (kb.previous_embedding_model) models.add(kb.previous_embedding_model);
   }
 
-  const [textHits, ...vectorLists] = await Promise.all([
-    textCandidates(db, input.orgId, kbIds, input.query),
-    ...[...models].map((model) => vectorCandidates(db, input, kbIds, model)),
-  ]);
+  const vectorLists = await Promise.all([...models].map((model) => vectorCandidates(db, input, kbIds, model)));
+  const textHits = await textCandidates(db, input.orgId, kbIds, input.query, [...new Set(vectorLists.flatMap((list) => list.hits.map((hit) => hit.id)))]);
   const queryEmbeddings = new Map<string, number[]>();
   for (const list of vectorLists) if (list.embedding) queryEmbeddings.set(list.model, list.embedding);
 
@@ -89,7 +87,11 @@ export async function retrievePassages(db: Database, input: RetrieveInput): Prom
     vectorRank++;
   }
 
-  const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit);
+  const vectorRankOf = new Map([...seen].map((id, index) => [id, index]));
+  // Equal fused scores (first in one list, second in the other): the closer meaning wins.
+  const top = [...fused.entries()]
+    .sort((a, b) => b[1].score - a[1].score || (vectorRankOf.get(a[0]) ?? Infinity) - (vectorRankOf.get(b[0]) ?? Infinity))
+    .slice(0, limit);
   if (top.length === 0) return [];
   const rows = await db
     .selectFrom("kb_chunks as c")
@@ -140,23 +142,32 @@ export function buildTextQueries(query: string): { strict: string | null; loose:
   return { strict: own.length >= 2 ? own.map(prefixed).join(" & ") : null, loose: terms.join(" | ") };
 }
 
-// Ranking reads every matching row's tsvector; a common word can match most of a large knowledge
-// base, so each query ranks a bounded pool: the rows with all the words first, then any word.
+/**
+ * Ranking reads each candidate's tsvector, and a common word can match most of a large knowledge
+ * base (and an all-words index scan over long posting lists is slow too). So the ranked set is
+ * bounded: up to TEXT_POOL rows with any of the words, plus the vector search's candidates. A
+ * small knowledge base is ranked whole; a large one still ranks the passages that matter.
+ * Rows holding every word of the question come first.
+ */
 const TEXT_POOL = 200;
 
-async function textCandidates(db: Database, orgId: string, kbIds: string[], query: string) {
+async function textCandidates(db: Database, orgId: string, kbIds: string[], query: string, vectorIds: string[]) {
   const queries = buildTextQueries(query);
   if (!queries) return [];
   const scope = sql`c.org_id = ${orgId} AND c.kb_id = ANY(${kbIds}::uuid[])`;
+  const loose = sql`to_tsquery('kb_text', ${queries.loose})`;
+  // The tsquery is written inline (not joined from a CTE) so the planner sees it and can pick a
+  // sequential scan that stops at TEXT_POOL rows when the words are common.
   const { rows } = await sql<{ id: string; rank: number }>`
-    WITH q AS (SELECT to_tsquery('kb_text', ${queries.strict ?? queries.loose}) AS strict, to_tsquery('kb_text', ${queries.loose}) AS loose),
-    strict_pool AS (SELECT c.id, c.tsv FROM kb_chunks c, q WHERE ${scope} AND ${queries.strict ? sql`c.tsv @@ q.strict` : sql`false`} LIMIT ${TEXT_POOL}),
-    loose_pool AS (SELECT c.id, c.tsv FROM kb_chunks c, q WHERE ${scope} AND c.tsv @@ q.loose LIMIT ${TEXT_POOL}),
-    pool AS (SELECT id, tsv, 1 AS tier FROM strict_pool UNION ALL SELECT id, tsv, 0 AS tier FROM loose_pool)
-    SELECT id, max(tier) AS tier, max(ts_rank(tsv, q.loose)) AS rank
-    FROM pool, q
-    GROUP BY id
-    ORDER BY tier DESC, rank DESC, id
+    WITH pool AS (
+      (SELECT c.id FROM kb_chunks c WHERE ${scope} AND c.tsv @@ ${loose} LIMIT ${TEXT_POOL})
+      UNION
+      SELECT c.id FROM kb_chunks c WHERE ${scope} AND c.id = ANY(${vectorIds}::uuid[])
+    )
+    SELECT c.id, ts_rank(c.tsv, ${loose}) AS rank
+    FROM pool JOIN kb_chunks c ON c.id = pool.id
+    WHERE c.tsv @@ ${loose}
+    ORDER BY ${queries.strict ? sql`(c.tsv @@ to_tsquery('kb_text', ${queries.strict}))` : sql`false`} DESC, rank DESC, c.id
     LIMIT ${CANDIDATES}`.execute(db);
   return rows;
 }
