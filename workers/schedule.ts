@@ -4,6 +4,7 @@ import { type CronItem, parseCronItems } from "graphile-worker";
 const cronItems: CronItem[] = [
   { task: "sessions.prune", match: "7 * * * *", identifier: "sessions.prune", options: { backfillPeriod: 0, maxAttempts: 1 } },
   { task: "campaign.sweep", match: "* * * * *", identifier: "campaign.sweep", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "cadence.sweep", match: "* * * * *", identifier: "cadence.sweep", options: { backfillPeriod: 0, maxAttempts: 1 } },
 ];
 
 export const parsedCronItems = parseCronItems(cronItems);

@@ -13,6 +13,7 @@ const worker = await startWorker({ connectionString: env.DATABASE_URL, db });
 logger.info("worker started");
 // Campaigns whose dispatcher died with the previous worker resume now rather than at the next sweep.
 await (await import("~/modules/campaigns/recovery.server")).sweepCampaigns(db, { workerStarting: true });
+await (await import("~/modules/cadences/recovery.server")).sweepCadenceEnrollments(db, { workerStarting: true });
 
 let stopping = false;
 async function shutdown(signal: string) {

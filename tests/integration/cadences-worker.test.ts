@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import { getEnv } from "../../app/lib/env.server.js";
 import { enrollContact } from "../../app/modules/cadences/enrollments.server.js";
+import { sweepCadenceEnrollments } from "../../app/modules/cadences/recovery.server.js";
+import { sql } from "kysely";
 import { startWorker } from "../../workers/runner.js";
 import { createActiveCadence, sendStep, stepRunsOf, waitSeconds } from "../support/cadences-factories.js";
 import { insertContact } from "../support/contacts-factories.js";
@@ -64,5 +66,41 @@ describe("cadences on the real worker", () => {
       .where("key" as never, "=", `cadenceEnrollment:${enrollmentId}` as never)
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it("a step job left locked by a killed worker is swept to a new job, and the enrollment goes on once", { timeout: 60_000 }, async () => {
+    await worker?.stop();
+    worker = undefined;
+    const { org } = await createOrgWithOwner(db(), "cad-sweep");
+    const connection = await createSandbox(db(), org.id);
+    const contact = await insertContact(db(), org.id, { name: "Rui" });
+    const cadenceId = await createActiveCadence(db(), org.id, [sendStep(connection.id, "Um"), sendStep(connection.id, "Dois")]);
+    const enrolled = await enrollContact(db(), { orgId: org.id, cadenceId, contactId: contact.id });
+    const enrollmentId = (enrolled as { enrollmentId: string }).enrollmentId;
+    const key = `cadenceEnrollment:${enrollmentId}`;
+    // The worker that took the job died a moment ago: only a starting worker assumes it is dead.
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'killed-worker' WHERE key = ${key}`.execute(db());
+    await db().updateTable("cadence_enrollments").set({ next_run_at: new Date(Date.now() - 10 * 60_000) }).where("id", "=", enrollmentId).execute();
+    expect(await sweepCadenceEnrollments(db())).toBe(0);
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '10 minutes' WHERE key = ${key}`.execute(db());
+    expect(await sweepCadenceEnrollments(db())).toBe(1);
+    // The fresh job is queued; the dead one no longer holds the key.
+    expect(await sweepCadenceEnrollments(db())).toBe(0);
+
+    worker = await startWorker({ connectionString: getEnv().DATABASE_URL, db: db(), concurrency: 2, tasks: ["cadence.step"] });
+    await eventually(enrollment(enrollmentId), (row) => row.status === "completed");
+    expect((await stepRunsOf(db(), enrollmentId)).map((run) => run.position)).toEqual([0, 1]);
+    const bodies = await db().selectFrom("messages").select("body").where("sender_type", "=", "cadence").where("org_id", "=", org.id).orderBy("created_at").execute();
+    expect(bodies.map((row) => row.body)).toEqual(["Um", "Dois"]);
+
+    // When a worker starts, any overdue enrollment whose job is locked gets a new one at once.
+    const other = await insertContact(db(), org.id, { name: "Téo" });
+    await worker.stop();
+    worker = undefined;
+    const second = await enrollContact(db(), { orgId: org.id, cadenceId, contactId: other.id });
+    const secondId = (second as { enrollmentId: string }).enrollmentId;
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'killed-worker' WHERE key = ${`cadenceEnrollment:${secondId}`}`.execute(db());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await sweepCadenceEnrollments(db(), { workerStarting: true })).toBe(1);
   });
 });

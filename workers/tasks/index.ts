@@ -3,6 +3,7 @@ import { campaignDispatch } from "./campaign.dispatch";
 import { campaignSweep } from "./campaign.sweep";
 import { aiReply } from "./ai.reply";
 import { cadenceStep } from "./cadence.step";
+import { cadenceSweep } from "./cadence.sweep";
 import { contactImportRun } from "./contactImport.run";
 import { kbDocumentEmbed } from "./kbDocument.embed";
 import { knowledgeBaseReembed } from "./knowledgeBase.reembed";
@@ -18,6 +19,7 @@ export const taskList: TaskList = {
   "campaign.dispatch": campaignDispatch,
   "campaign.sweep": campaignSweep,
   "cadence.step": cadenceStep,
+  "cadence.sweep": cadenceSweep,
   "sessions.prune": sessionsPrune,
   "contactImport.run": contactImportRun,
   "kbDocument.embed": kbDocumentEmbed,
