@@ -246,9 +246,9 @@ describe("changing the embedding model", () => {
     expect(models).toEqual([{ embedding_model: "text-embedding-3-small", embedding_dims: 1536 }]);
     expect(await findKnowledgeBase(db, owner.orgId, owner.kbId)).toMatchObject({ previousEmbeddingModel: null, embeddingDimensions: 1536 });
 
-    const after = await retrievePassages(db, { orgId: owner.orgId, knowledgeBaseIds: [owner.kbId], query: "parcelar no cartão de crédito" });
+    const after = await retrievePassages(db, { orgId: owner.orgId, knowledgeBaseIds: [owner.kbId], query: "aceitam pix ou boleto?" });
     expect(after[0].content).toMatch(/10 vezes sem juros/);
-    expect(fake.embeddingRequests().at(-1)?.body).toMatchObject({ model: "text-embedding-3-small", input: ["parcelar no cartão de crédito"] });
+    expect(fake.embeddingRequests().at(-1)?.body).toMatchObject({ model: "text-embedding-3-small", input: ["aceitam pix ou boleto?"] });
     const runs = await db.selectFrom("ai_runs").select(["purpose"]).where("org_id", "=", owner.orgId).execute();
     expect(new Set(runs.map((run) => run.purpose))).toEqual(new Set(["kb.reembed", "kb.query"]));
   });
