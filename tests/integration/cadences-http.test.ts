@@ -144,6 +144,44 @@ describe("cadence pages", () => {
     expect((await client.post(`/cadences/${cadenceId}`, { intent: "enrollSegment", segmentId: "nope" })).status).toBe(400);
   });
 
+  it("pages the enrollment list newest first and filters it by status", async () => {
+    const { org, owner } = await createOrgWithOwner(db(), "cad-paging");
+    const cadenceId = await createActiveCadence(db(), org.id, [waitSeconds(60)]);
+    const { current_version_id: versionId } = await db().selectFrom("cadences").select("current_version_id").where("id", "=", cadenceId).executeTakeFirstOrThrow();
+    const contacts = await db()
+      .insertInto("contacts")
+      .values(Array.from({ length: 55 }, (_, index) => ({ org_id: org.id, name: `Pessoa ${String(index).padStart(2, "0")}`, phone: `+5511970${String(index).padStart(6, "0")}` })))
+      .returning("id")
+      .execute();
+    await db()
+      .insertInto("cadence_enrollments")
+      .values(
+        contacts.map((contact, index) => ({
+          org_id: org.id,
+          cadence_id: cadenceId,
+          version_id: versionId!,
+          contact_id: contact.id,
+          source: "manual",
+          status: index % 5 === 0 ? "completed" : "active",
+          created_at: new Date(Date.UTC(2026, 0, 1, 0, index)),
+        })),
+      )
+      .execute();
+    const client = await signedIn(owner.email);
+    const first = await html(await client.get(`/cadences/${cadenceId}`));
+    expect(first.match(/data-testid="enrollment-row"/g)).toHaveLength(50);
+    expect(first).toContain("Pessoa 54");
+    expect(first).not.toContain("Pessoa 04");
+    const cursor = /cursor=([^"&]+)/.exec(first)![1]!;
+    const second = await html(await client.get(`/cadences/${cadenceId}?cursor=${cursor}`));
+    expect(second.match(/data-testid="enrollment-row"/g)).toHaveLength(5);
+    expect(second).toContain("Pessoa 00");
+    const completed = await html(await client.get(`/cadences/${cadenceId}?status=completed`));
+    expect(completed.match(/data-testid="enrollment-row"/g)).toHaveLength(11);
+    expect(completed).toContain("Concluídas (11)");
+    expect((await client.get(`/cadences/${cadenceId}?cursor=garbage&status=nope`)).status).toBe(200);
+  });
+
   it("a viewer reads cadences but cannot change, enroll or open the editor", async () => {
     const { org } = await createOrgWithOwner(db(), "cad-viewer");
     const connection = await createSandbox(db(), org.id);
