@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "#db/index.js";
+import { OFFLINE_EMBEDDING_MODEL } from "../offline-embedder";
 
 export type VectorStoreKind = "pgvector" | "exact";
 
@@ -13,8 +14,18 @@ export interface VectorStore {
 
 /** Widths with an HNSW index (the ai_core migration); other widths use pgvector without an index. */
 export const HNSW_DIMENSIONS = new Set([256, 384, 512, 768, 1024, 1536]);
-/** Candidates the HNSW graph explores per query; 100 keeps recall@10 ≥ 0.95 at 100k chunks (bench/kb-retrieval.ts). */
+/**
+ * Candidates the HNSW graph explores per query. The offline embedder's hashed vectors sit close
+ * together (many near-ties), so the graph needs a wide search to keep recall@10 ≥ 0.95 at 100k
+ * chunks (bench/kb-retrieval.ts: 0.38 at 100, 0.85 at 800, 0.97 at 1000, pgvector's maximum);
+ * learned embeddings spread out and do with pgvector's usual 100.
+ */
 export const HNSW_EF_SEARCH = 100;
+export const OFFLINE_HNSW_EF_SEARCH = 1000;
+
+export function efSearchFor(model: string): number {
+  return model === OFFLINE_EMBEDDING_MODEL ? OFFLINE_HNSW_EF_SEARCH : HNSW_EF_SEARCH;
+}
 
 const vectorLiteral = (embedding: number[]) => `[${embedding.join(",")}]`;
 const arrayLiteral = (embedding: number[]) => `{${embedding.join(",")}}`;
@@ -26,7 +37,7 @@ export const pgvectorStore: VectorStore = {
     const dims = sql.lit(embedding.length);
     const query = sql`${vectorLiteral(embedding)}::vector(${dims})`;
     const search = async (trx: Database) => {
-      await sql`SET LOCAL hnsw.ef_search = ${sql.lit(HNSW_EF_SEARCH)}`.execute(trx);
+      await sql`SET LOCAL hnsw.ef_search = ${sql.lit(efSearchFor(model))}`.execute(trx);
       // pgvector ≥ 0.8: keep walking the graph when the org/kb filter discards candidates.
       if (await supportsIterativeScan(db)) await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
       const { rows } = await sql<VectorHit>`
