@@ -117,74 +117,104 @@ async function runStep(context: Context, step: CadenceStep): Promise<StepResult>
   }
 }
 
-async function runInTransaction(trx: Trx, job: { enrollmentId: string; position: number }, clock: Date | undefined, afterCommit: Context["afterCommit"]): Promise<StepRunOutcome> {
-  const enrollment = await trx
-    .selectFrom("cadence_enrollments")
-    .select(["id", "org_id", "cadence_id", "version_id", "contact_id", "lead_id", "position", "next_run_at", "status", sql<Date>`now()`.as("db_now")])
-    .where("id", "=", job.enrollmentId)
-    .forUpdate()
+/** Everything a step needs, read in one statement with the enrollment row locked. */
+function loadForStep(trx: Trx, enrollmentId: string) {
+  return trx
+    .selectFrom("cadence_enrollments as e")
+    .innerJoin("cadences as c", "c.id", "e.cadence_id")
+    .innerJoin("organizations as o", "o.id", "e.org_id")
+    .innerJoin("contacts as ct", "ct.id", "e.contact_id")
+    .leftJoin("leads as l", "l.id", "e.lead_id")
+    .leftJoin("cadence_steps as s", (join) => join.onRef("s.version_id", "=", "e.version_id").onRef("s.position", "=", "e.position"))
+    .select([
+      "e.id",
+      "e.org_id",
+      "e.cadence_id",
+      "e.version_id",
+      "e.contact_id",
+      "e.lead_id",
+      "e.position",
+      "e.next_run_at",
+      "e.status",
+      sql<Date>`now()`.as("db_now"),
+      "c.name as cadence_name",
+      "c.status as cadence_status",
+      "c.business_hours",
+      "c.exit_on_lead_closed",
+      "o.timezone",
+      "ct.name as contact_name",
+      "ct.phone",
+      "ct.email",
+      "ct.attributes",
+      "ct.opted_out",
+      "ct.erased_at",
+      "l.status as lead_status",
+      "s.kind as step_kind",
+      "s.config as step_config",
+      (eb) =>
+        eb
+          .exists(eb.selectFrom("cadence_steps as next").select(sql.lit(1).as("one")).whereRef("next.version_id", "=", "e.version_id").where("next.position", "=", sql<number>`e.position + 1`))
+          .as("has_next"),
+    ])
+    .where("e.id", "=", enrollmentId)
+    .forUpdate("e")
     .executeTakeFirst();
-  if (!enrollment || enrollment.status !== "active" || enrollment.position !== job.position) return { kind: "stale" };
-  // The database's clock, the one graphile-worker compares run_at with, unless a test supplies one.
-  const now = clock ?? enrollment.db_now;
-  // A job that fires before its time (clock skew, a manual run) waits for the time the row holds.
-  if (enrollment.next_run_at && enrollment.next_run_at.getTime() > now.getTime() + 1000) {
-    await scheduleSteps(trx, [{ id: enrollment.id, position: enrollment.position, runAt: enrollment.next_run_at }]);
-    return { kind: "early", runAt: enrollment.next_run_at };
-  }
-  const cadence = await trx
-    .selectFrom("cadences")
-    .innerJoin("organizations", "organizations.id", "cadences.org_id")
-    .select(["cadences.name", "cadences.status", "cadences.business_hours", "cadences.exit_on_lead_closed", "organizations.timezone"])
-    .where("cadences.id", "=", enrollment.cadence_id)
-    .executeTakeFirstOrThrow();
-  if (cadence.status !== "active") return { kind: "paused" };
-  const contact = await trx
-    .selectFrom("contacts")
-    .select(["id", "name", "phone", "email", "attributes", "opted_out", "erased_at"])
-    .where("id", "=", enrollment.contact_id)
-    .executeTakeFirstOrThrow();
-  // Exits are also applied when they happen; checking here covers any path that changed the rows directly.
-  if (contact.opted_out || contact.erased_at) return exit(trx, enrollment.id, "opted_out");
-  if (cadence.exit_on_lead_closed && enrollment.lead_id) {
-    const lead = await trx.selectFrom("leads").select("status").where("id", "=", enrollment.lead_id).executeTakeFirst();
-    if (lead?.status === "won" || lead?.status === "lost") return exit(trx, enrollment.id, lead.status === "won" ? "lead_won" : "lead_lost");
-  }
+}
 
-  const row = await trx.selectFrom("cadence_steps").select(["kind", "config"]).where("version_id", "=", enrollment.version_id).where("position", "=", enrollment.position).executeTakeFirst();
-  if (!row) {
-    await trx.updateTable("cadence_enrollments").set({ status: "completed", finished_at: now, next_run_at: null }).where("id", "=", enrollment.id).execute();
-    return { kind: "ran", position: enrollment.position, status: "done", detail: "completed", next: null };
+async function runInTransaction(trx: Trx, job: { enrollmentId: string; position: number }, clock: Date | undefined, afterCommit: Context["afterCommit"]): Promise<StepRunOutcome> {
+  const row = await loadForStep(trx, job.enrollmentId);
+  if (!row || row.status !== "active" || row.position !== job.position) return { kind: "stale" };
+  const enrollment: Enrollment = row;
+  // The database's clock, the one graphile-worker compares run_at with, unless a test supplies one.
+  const now = clock ?? row.db_now;
+  // A job that fires before its time (clock skew, a manual run) waits for the time the row holds.
+  if (row.next_run_at && row.next_run_at.getTime() > now.getTime() + 1000) {
+    await scheduleSteps(trx, [{ id: row.id, position: row.position, runAt: row.next_run_at }]);
+    return { kind: "early", runAt: row.next_run_at };
+  }
+  if (row.cadence_status !== "active") return { kind: "paused" };
+  // Exits are also applied when they happen; checking here covers any path that changed the rows directly.
+  if (row.opted_out || row.erased_at) return exit(trx, row.id, "opted_out");
+  if (row.exit_on_lead_closed && (row.lead_status === "won" || row.lead_status === "lost")) return exit(trx, row.id, row.lead_status === "won" ? "lead_won" : "lead_lost");
+
+  if (!row.step_kind) {
+    await trx.updateTable("cadence_enrollments").set({ status: "completed", finished_at: now, next_run_at: null }).where("id", "=", row.id).execute();
+    return { kind: "ran", position: row.position, status: "done", detail: "completed", next: null };
   }
   // The run is claimed before the step acts: a second job for the same step hits the unique key and stops.
   const claimed = await trx
     .insertInto("cadence_step_runs")
-    .values({ org_id: enrollment.org_id, enrollment_id: enrollment.id, position: enrollment.position, kind: row.kind, status: "done", ran_at: now })
+    .values({ org_id: row.org_id, enrollment_id: row.id, position: row.position, kind: row.step_kind, status: "done", ran_at: now })
     .onConflict((conflict) => conflict.columns(["enrollment_id", "position"]).doNothing())
     .returning("id")
     .executeTakeFirst();
   if (!claimed) return { kind: "stale" };
 
-  const step = parseStep(row.kind, row.config);
-  const result = step
-    ? await runStep({ trx, enrollment, cadence: { name: cadence.name, business_hours: cadence.business_hours, timezone: cadence.timezone }, contact, now, afterCommit }, step)
-    : { status: "failed" as const, detail: "invalid_step" };
+  const step = parseStep(row.step_kind, row.step_config);
+  const context: Context = {
+    trx,
+    enrollment,
+    cadence: { name: row.cadence_name, business_hours: row.business_hours, timezone: row.timezone },
+    contact: { id: row.contact_id, name: row.contact_name, phone: row.phone, email: row.email, attributes: row.attributes },
+    now,
+    afterCommit,
+  };
+  const result = step ? await runStep(context, step) : { status: "failed" as const, detail: "invalid_step" };
   await trx
     .updateTable("cadence_step_runs")
     .set({ status: result.status, detail: result.detail, message_id: result.messageId ?? null })
     .where("id", "=", claimed.id)
     .execute();
 
-  const nextPosition = enrollment.position + 1;
-  const hasNext = await trx.selectFrom("cadence_steps").select("id").where("version_id", "=", enrollment.version_id).where("position", "=", nextPosition).executeTakeFirst();
-  if (!hasNext) {
-    await trx.updateTable("cadence_enrollments").set({ status: "completed", position: nextPosition, finished_at: now, next_run_at: null }).where("id", "=", enrollment.id).execute();
-    return { kind: "ran", position: enrollment.position, status: result.status, detail: result.detail, next: null };
+  const nextPosition = row.position + 1;
+  if (!row.has_next) {
+    await trx.updateTable("cadence_enrollments").set({ status: "completed", position: nextPosition, finished_at: now, next_run_at: null }).where("id", "=", row.id).execute();
+    return { kind: "ran", position: row.position, status: result.status, detail: result.detail, next: null };
   }
   const runAt = result.runNextAt ?? now;
-  await trx.updateTable("cadence_enrollments").set({ position: nextPosition, next_run_at: runAt }).where("id", "=", enrollment.id).execute();
-  await scheduleSteps(trx, [{ id: enrollment.id, position: nextPosition, runAt }]);
-  return { kind: "ran", position: enrollment.position, status: result.status, detail: result.detail, next: { position: nextPosition, runAt } };
+  await trx.updateTable("cadence_enrollments").set({ position: nextPosition, next_run_at: runAt }).where("id", "=", row.id).execute();
+  await scheduleSteps(trx, [{ id: row.id, position: nextPosition, runAt }]);
+  return { kind: "ran", position: row.position, status: result.status, detail: result.detail, next: { position: nextPosition, runAt } };
 }
 
 /**
