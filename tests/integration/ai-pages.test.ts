@@ -9,7 +9,7 @@ import { makePdf } from "../fixtures/kb/make-pdf.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../fakes/openai.js";
 import { startTestApp, type TestApp } from "../support/app-server.js";
 import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
-import { expectOtherOrgGets404 } from "../support/tenant-isolation.js";
+import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
 let app: TestApp;
 let fake: FakeOpenAi;
@@ -184,7 +184,7 @@ describe("knowledge base pages", () => {
       async ({ org, owner }) => {
         const { kbId, documentId } = await kbWithDocument(org.id, owner.id);
         const kb = `/ai/knowledge/${kbId}`;
-        return [
+        const requests: CrossOrgRequest[] = [
           { method: "GET", path: kb },
           { method: "GET", path: `${kb}?q=frete` },
           { method: "GET", path: `${kb}/documents/${documentId}` },
@@ -198,6 +198,7 @@ describe("knowledge base pages", () => {
           { method: "POST", path: `${kb}/upload`, form: { title: "x" } },
           { method: "GET", path: "/ai/knowledge/not-a-uuid" },
         ];
+        return requests;
       },
       async ({ org }) => {
         const kbs = await db().selectFrom("knowledge_bases").select(["name"]).where("org_id", "=", org.id).execute();
