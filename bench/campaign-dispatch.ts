@@ -38,6 +38,26 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 600_000) {
 const sentCount = async (campaignId: string) =>
   (await db.selectFrom("campaign_recipients").select(sql<number>`count(*)::int`.as("n")).where("campaign_id", "=", campaignId).where("status", "=", "sent").executeTakeFirstOrThrow()).n;
 
+// ---- the ceiling on this machine: the adapter calling the fake with no database work at all -------
+{
+  const { loadConnection } = await import("../app/modules/channels/connections.server.js");
+  const { getAdapter } = await import("../app/modules/channels/registry.server.js");
+  const connection = (await loadConnection(db, orgId, connectionId))!;
+  const burst = async (calls: number) => {
+    let next = 0;
+    const burstStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: LANES }, async () => {
+        while (next < calls) await getAdapter("whatsapp_cloud").sendText(connection, `+55219${String(10_000_000 + next++)}`, "ceiling");
+      }),
+    );
+    return calls / ((performance.now() - burstStarted) / 1000);
+  };
+  await burst(1_000); // warm-up: JIT and keep-alive sockets
+  console.log(`ceiling (adapter → fake, no database): ${(await burst(Math.min(5_000, RECIPIENTS))).toFixed(0)} calls/s`);
+  await fake.reset();
+}
+
 // ---- graphile-worker: one dispatch job per campaign ---------------------------------------------
 const { setCampaignPacingForBenchmarks } = await import("../app/modules/campaigns/dispatch.server.js");
 const { startCampaign } = await import("../app/modules/campaigns/lifecycle.server.js");
