@@ -96,3 +96,50 @@ test("build a two-step cadence on the Sandbox, enroll a contact and watch its ti
   await expect(page.getByTestId("enrollment-counts")).toContainText("Concluídas (1)");
   await expect(page.getByTestId("step-stats").first()).toContainText("1 feitos");
 });
+
+test.describe("on a 360 px phone", () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test("the cadence list, editor, detail, timeline and a contact's cadences fit the screen", async ({ page }) => {
+    await signUp(page, { name: "Rui Celular", email: newEmail("cadences-phone"), orgName: `Loja Celular ${Date.now()}` });
+    await page.goto("/settings/channels");
+    await page.getByRole("button", { name: "Criar Sandbox" }).click();
+    await expect(page.getByTestId("connection-row").filter({ hasText: "Sandbox" })).toBeVisible();
+    await page.goto("/contacts/new");
+    await page.getByLabel("Nome").fill("Helena Cavalcanti de Albuquerque");
+    await page.getByLabel("Telefone").fill(`11 9${String(Date.now()).slice(-8)}`);
+    await page.getByRole("button", { name: "Criar contato" }).click();
+    await expect(page).toHaveURL(/\/contacts\/[0-9a-f-]{36}$/);
+    const contactUrl = page.url();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+    await page.goto("/cadences");
+    await page.getByLabel("Nome da cadência").fill("Reativação de clientes inativos há mais de noventa dias");
+    await page.getByRole("button", { name: "Criar cadência" }).click();
+    await addStep(page, "send", async (form) => {
+      await form.getByLabel("Canal").selectOption({ label: "Sandbox" });
+      await form.getByLabel("Mensagem").fill("Oi {{first_name|cliente}}! Sentimos sua falta: https://exemplo.com.br/ofertas/especiais/reativacao-2026?utm_source=cadencia");
+    });
+    await addStep(page, "wait", async (form) => {
+      await form.getByLabel("Esperar", { exact: true }).selectOption("business_hours");
+    });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    await page.getByRole("link", { name: "Voltar à cadência" }).click();
+    await page.getByRole("button", { name: "Ativar" }).click();
+    await expect(page.getByTestId("cadence-status")).toHaveText("Ativa");
+    await page.getByLabel("Buscar contato por nome ou telefone").fill("Helena");
+    await page.getByRole("button", { name: "Buscar", exact: true }).click();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByTestId("enroll-match").getByRole("button", { name: "Inscrever" }).click();
+    await expect(page.getByTestId("timeline")).toContainText("Inscrito manualmente");
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    await page.goto("/cadences");
+    await expect(page.getByTestId("cadence-row")).toHaveCount(1);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${contactUrl}/cadences`);
+    await expect(page.getByTestId("contact-enrollment")).toHaveCount(1);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
+});

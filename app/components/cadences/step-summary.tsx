@@ -23,7 +23,7 @@ export function StepSummary({ step }: { step: StepView }) {
       return (
         <span>
           {t("cadences.step.summary.send", { connection: step.connectionName ?? missing })}
-          <span className="mt-1 block whitespace-pre-wrap rounded bg-slate-50 px-2 py-1 text-slate-700">{step.text}</span>
+          <span className="mt-1 block whitespace-pre-wrap break-words rounded bg-slate-50 px-2 py-1 text-slate-700 [overflow-wrap:anywhere]">{step.text}</span>
         </span>
       );
     case "tag_add":

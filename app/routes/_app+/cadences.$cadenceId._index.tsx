@@ -162,7 +162,7 @@ export default function CadencePage() {
           <Alert kind="error">{t(actionData.error)}</Alert>
         </div>
       ) : null}
-      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="space-y-6">
           <Card>
             <h2 className="mb-3 font-medium">{t("cadences.steps.title")}</h2>

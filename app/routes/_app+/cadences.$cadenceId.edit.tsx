@@ -118,7 +118,7 @@ export default function CadenceEditPage() {
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="space-y-6">
           <Card>
             <h2 className="mb-3 font-medium">{t("cadences.steps.title")}</h2>
