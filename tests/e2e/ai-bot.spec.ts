@@ -99,6 +99,9 @@ test("a persona with a pasted knowledge base answers a Sandbox customer with its
   await page.goto(simulator);
   await page.getByPlaceholder("Escreva como o cliente…").fill("o frete é grátis?");
   await page.getByRole("button", { name: "Enviar", exact: true }).click();
+  // Wait for the send to land before leaving the page (leaving would cancel it with JavaScript on).
+  const customerMessages = page.locator('[data-testid="sandbox-message"][data-from="customer"]');
+  await eventually(page, javaScriptEnabled, () => expect(customerMessages.filter({ hasText: "o frete é grátis?" })).toHaveCount(1, { timeout: 1_000 }));
   await page.goto(conversation);
   await eventually(page, javaScriptEnabled, () => expect(page.getByTestId("message").filter({ hasText: "o frete é grátis?" })).toBeVisible({ timeout: 1_000 }));
   await page.getByTestId("assist-suggest").click();
