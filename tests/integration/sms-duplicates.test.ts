@@ -1,8 +1,13 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { getDb } from "../../app/lib/db.server.js";
+import { loadConnection } from "../../app/modules/channels/connections.server.js";
+import { queueOutboundMessage, sendQueuedMessage } from "../../app/modules/inbox/outbound.server.js";
 import { claimSmsText, pruneSmsLedger, releaseSmsText, smsTextHash } from "../../app/modules/outreach/sms-duplicates.server.js";
+import { type FakeTwilio, startFakeTwilio } from "../fakes/twilio.js";
 import { createOrgWithOwner } from "../support/factories.js";
+import { conversationFor, ingest, newPhone, textEvent } from "../support/inbox-fixtures.js";
+import { createTwilioConnection } from "../support/provider-connections.js";
 
 const db = getDb();
 let orgId: string;
@@ -69,5 +74,36 @@ describe("SMS duplicate window", () => {
     expect(await pruneSmsLedger(db)).toBeGreaterThanOrEqual(1);
     const left = await db.selectFrom("sms_send_ledger").select("phone").where("text_hash", "=", smsTextHash(text)).execute();
     expect(left).toHaveLength(0);
+  });
+});
+
+describe("SMS duplicate claims and the send path", () => {
+  let fake: FakeTwilio | undefined;
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("a cadence SMS that fails for good gives its claim back; one the carrier accepted keeps it", async () => {
+    const { org } = await createOrgWithOwner(db, "sms-dup-send");
+    const placeholder = await createTwilioConnection(db, org.id);
+    fake = await startFakeTwilio({ accountSid: placeholder.accountSid, authToken: placeholder.authToken });
+    await db.updateTable("channel_connections").set({ config: sql`config || ${JSON.stringify({ baseUrl: fake.baseUrl })}::jsonb` }).where("id", "=", placeholder.id).execute();
+    const connection = (await loadConnection(db, org.id, placeholder.id))!;
+    const customer = newPhone();
+    await ingest(db, connection, [textEvent({ phone: customer })]);
+    const conversation = await conversationFor(db, connection, customer);
+
+    const sendOnce = async (text: string) => {
+      expect((await claimSmsText(db, { orgId: org.id, phone: customer, text })).ok).toBe(true);
+      const queued = await queueOutboundMessage(db, { orgId: org.id, conversationId: conversation.id, content: { type: "text", text }, senderType: "cadence" });
+      return sendQueuedMessage(db, queued.id, { attempts: 1, maxAttempts: 8 });
+    };
+
+    fake.failNext(21211);
+    expect(await sendOnce("Sua consulta é amanhã às 9h")).toBe("failed");
+    expect((await claimSmsText(db, { orgId: org.id, phone: customer, text: "Sua consulta é amanhã às 9h" })).ok).toBe(true);
+
+    expect(await sendOnce("Seu pedido saiu para entrega")).toBe("sent");
+    expect((await claimSmsText(db, { orgId: org.id, phone: customer, text: "Seu pedido saiu para entrega" })).ok).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { classifyMedia } from "~/lib/storage/media-limits";
 import { getStorage } from "~/lib/storage/storage.server";
 import { loadConnection } from "../channels/connections.server";
 import { getAdapter } from "../channels/registry.server";
+import { releaseSmsText } from "../outreach/sms-duplicates.server";
 import type { ConnectionContext, SendError, SendResult, TemplateMessage } from "../channels/types";
 import { enqueueJob, ensureJobQueue } from "./jobs.server";
 import { publishConversationUpdated, publishMessageCreated, publishMessageStatus } from "./live.server";
@@ -114,6 +115,7 @@ function loadSendable(db: Database, messageId: string) {
       "messages.type",
       "messages.body",
       "messages.content",
+      "messages.sender_type",
       "contacts.id as contact_id",
       "contacts.phone",
       "media.storage_key",
@@ -189,6 +191,10 @@ async function recordFailed(db: Database, connection: ConnectionContext, message
     .where("status", "=", "queued")
     .execute();
   await applySendFailureConsequence(db, { orgId: message.org_id, connectionId: connection.id, contactId: message.contact_id }, failure);
+  // Automated SMS claimed its text in the duplicate window; a text that never arrived may be sent again.
+  if (connection.kind === "twilio_sms" && message.type === "text" && message.phone && (message.sender_type === "cadence" || message.sender_type === "campaign")) {
+    await releaseSmsText(db, { orgId: message.org_id, phone: message.phone, text: message.body });
+  }
 }
 
 /**
