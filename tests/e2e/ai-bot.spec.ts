@@ -1,19 +1,8 @@
-import { expect, type Page, test } from "@playwright/test";
-import { newEmail, signUp } from "./utils";
+import { expect, test } from "@playwright/test";
+import { eventually, newEmail, signUp } from "./utils";
 
 const FAQ = "Entregamos em todo o Brasil pelos Correios. O frete é grátis para compras acima de R$ 200 e o prazo de entrega é de 3 a 7 dias úteis.";
 
-/** With JavaScript the page updates itself; without it the person reloads. */
-async function eventually(page: Page, javaScriptEnabled: boolean, check: () => Promise<void>, timeout = 25_000) {
-  if (javaScriptEnabled) {
-    await expect(check).toPass({ timeout });
-    return;
-  }
-  await expect(async () => {
-    await page.reload();
-    await check();
-  }).toPass({ timeout, intervals: [500, 1000] });
-}
 
 function uniquePhone() {
   return `11 9${String(Date.now()).slice(-8)}`;

@@ -1,8 +1,8 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { databaseUrlFor } from "../support/test-env";
 import { E2E_DATABASE } from "./ports";
-import { newEmail, signUp } from "./utils";
+import { eventually, newEmail, signUp } from "./utils";
 
 /** Three customers of the organization (and one who opted out), straight into the database. */
 async function seedContacts(orgName: string) {
@@ -23,17 +23,6 @@ async function seedContacts(orgName: string) {
   }
 }
 
-/** With JavaScript the page updates itself (live events); without it the page's meta refresh or a reload does. */
-async function eventually(page: Page, javaScriptEnabled: boolean, check: () => Promise<void>, timeout = 30_000) {
-  if (javaScriptEnabled) {
-    await expect(check).toPass({ timeout });
-    return;
-  }
-  await expect(async () => {
-    await page.reload();
-    await check();
-  }).toPass({ timeout, intervals: [1000, 2000] });
-}
 
 test("build a campaign on the Sandbox, preview it, start it and watch it complete", async ({ page, javaScriptEnabled }) => {
   test.setTimeout(90_000);

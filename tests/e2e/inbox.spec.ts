@@ -2,7 +2,7 @@ import { expect, type Locator, type Page, test } from "@playwright/test";
 import pg from "pg";
 import { databaseUrlFor } from "../support/test-env";
 import { E2E_DATABASE } from "./ports";
-import { newEmail, signUp } from "./utils";
+import { eventually, newEmail, signUp } from "./utils";
 
 /** Forty earlier messages in the conversation, straight into the database (history from before the test). */
 async function seedHistory(conversationId: string) {
@@ -24,17 +24,6 @@ function uniquePhone() {
   return `11 9${String(Date.now()).slice(-8)}`;
 }
 
-/** With JavaScript the page updates itself (live events); without it the person reloads. */
-async function eventually(page: Page, javaScriptEnabled: boolean, check: () => Promise<void>, timeout = 20_000) {
-  if (javaScriptEnabled) {
-    await expect(check).toPass({ timeout });
-    return;
-  }
-  await expect(async () => {
-    await page.reload();
-    await check();
-  }).toPass({ timeout, intervals: [500, 1000] });
-}
 
 async function connectSandboxAndWrite(page: Page, customer: { name: string; phone: string; text: string }) {
   await page.goto("/settings/channels");

@@ -29,3 +29,18 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sair", exact: true }).first().click();
   await expect(page).toHaveURL(/\/login$/);
 }
+
+/**
+ * Waits until `check` passes. With JavaScript the page updates itself (live events); without it the
+ * person reloads, so the check is retried after each reload.
+ */
+export async function eventually(page: Page, javaScriptEnabled: boolean, check: () => Promise<void>, timeout = 30_000) {
+  if (javaScriptEnabled) {
+    await expect(check).toPass({ timeout });
+    return;
+  }
+  await expect(async () => {
+    await page.reload();
+    await check();
+  }).toPass({ timeout, intervals: [500, 1000, 2000] });
+}
