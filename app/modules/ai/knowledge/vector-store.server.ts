@@ -17,11 +17,11 @@ export const HNSW_DIMENSIONS = new Set([256, 384, 512, 768, 1024, 1536]);
 /**
  * Candidates the HNSW graph explores per query. The offline embedder's hashed vectors sit close
  * together (many near-ties), so the graph needs a wide search to keep recall@10 ≥ 0.95 at 100k
- * chunks (bench/kb-retrieval.ts: 0.38 at 100, 0.85 at 800, 0.97 at 1000, pgvector's maximum);
- * learned embeddings spread out and do with pgvector's usual 100.
+ * chunks (bench/kb-retrieval.ts with m 48 / ef_construction 256: 0.69 at 100, 0.94 at 400, 0.97 at
+ * 800); learned embeddings spread out and do with pgvector's usual 100.
  */
 export const HNSW_EF_SEARCH = 100;
-export const OFFLINE_HNSW_EF_SEARCH = 1000;
+export const OFFLINE_HNSW_EF_SEARCH = 800;
 
 export function efSearchFor(model: string): number {
   return model === OFFLINE_EMBEDDING_MODEL ? OFFLINE_HNSW_EF_SEARCH : HNSW_EF_SEARCH;
