@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import { progressLead } from "../../app/modules/ai/leads/progress.server.js";
 import { savePipelineAi } from "../../app/modules/ai/leads/pipeline-ai.server.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
+import { testAppForThisFile } from "../support/app-server.js";
 import { createKnowledgeBase, createPersonaRow } from "../support/ai-bot-fixtures.js";
-import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
+import { addMember, createOrgWithOwner } from "../support/factories.js";
 import { conversationFor, createSandbox, ingest, newPhone, textEvent } from "../support/inbox-fixtures.js";
 import { createLeadRow, createPipelineWithStages } from "../support/pipelines-factories.js";
 import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
 const db = () => getDb();
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 const VALID = {
   name: "Ana da Loja",

@@ -1,28 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import { enrollContact } from "../../app/modules/cadences/enrollments.server.js";
 import { runCadenceStep } from "../../app/modules/cadences/engine.server.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
+import { testAppForThisFile } from "../support/app-server.js";
 import { createActiveCadence, enrollmentsOf, sendStep, waitSeconds } from "../support/cadences-factories.js";
 import { insertContact, insertSegment, insertTag } from "../support/contacts-factories.js";
-import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
+import { addMember, createOrgWithOwner } from "../support/factories.js";
 import { createSandbox } from "../support/inbox-fixtures.js";
 import { createPipelineWithStages } from "../support/pipelines-factories.js";
 import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
 const db = () => getDb();
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 const html = async (response: Response) => (await response.text()).replaceAll("&nbsp;", " ").replaceAll("\u00a0", " ").replaceAll("&#x27;", "'");
 

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
+import { testAppForThisFile, type TestClient } from "../support/app-server.js";
 import { insertContact, insertCustomField, insertSegment, insertTag, tagContact } from "../support/contacts-factories.js";
-import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
+import { addMember, createOrgWithOwner } from "../support/factories.js";
 import { createSandbox, newPhone } from "../support/inbox-fixtures.js";
 import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
 const db = () => getDb();
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 async function ownerWithSandbox(label: string) {
   const { org, owner } = await createOrgWithOwner(db(), label);

@@ -1,27 +1,19 @@
 import http from "node:http";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import { MAX_IMPORT_BYTES } from "../../app/modules/imports/import-file.server.js";
 import { findImport } from "../../app/modules/imports/imports.server.js";
 import { runContactImport } from "../../app/modules/imports/run-import.server.js";
 import { startWorker } from "../../workers/runner.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
-import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
+import { testAppForThisFile, type TestClient } from "../support/app-server.js";
+import { addMember, createOrgWithOwner } from "../support/factories.js";
 import { latin1, storeCsv, utf8 } from "../support/imports-factories.js";
 import { expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 function upload(client: TestClient, bytes: Uint8Array | null, filename = "clientes.csv") {
   const form = new FormData();

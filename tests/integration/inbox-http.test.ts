@@ -1,27 +1,19 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import type { ConnectionContext } from "../../app/modules/channels/types.js";
 import { createCannedResponse } from "../../app/modules/inbox/canned-responses.server.js";
 import { queueOutboundMessage } from "../../app/modules/inbox/outbound.server.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
-import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
+import { testAppForThisFile } from "../support/app-server.js";
+import { addMember, createOrgWithOwner } from "../support/factories.js";
 import { conversationFor, createSandbox, ingest, newPhone, textEvent } from "../support/inbox-fixtures.js";
 import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
 const db = () => getDb();
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 async function openConversation(connection: ConnectionContext, name = "Carla Cliente", text = "Bom dia, quero um orçamento") {
   const phone = newPhone();

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
-import { addMember, createOrgWithOwner, TEST_PASSWORD } from "../support/factories.js";
+import { testAppForThisFile } from "../support/app-server.js";
+import { addMember, createOrgWithOwner } from "../support/factories.js";
 import { createContactRow, createLeadRow, createPipelineWithStages, insertLeads, stageOrder } from "../support/pipelines-factories.js";
 import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 const html = async (response: Response) => (await response.text()).replaceAll("&nbsp;", " ").replaceAll("\u00a0", " ");
 

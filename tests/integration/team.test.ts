@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../app/lib/db.server.js";
 import { createApiKey } from "../../app/modules/api-keys/api-keys.server.js";
 import { createInvitation } from "../../app/modules/orgs/invitations.server.js";
-import { startTestApp, type TestApp, type TestClient } from "../support/app-server.js";
+import { testAppForThisFile, type TestClient } from "../support/app-server.js";
 import { addMember, createOrgWithOwner, TEST_PASSWORD, uniqueEmail } from "../support/factories.js";
 import { type CrossOrgRequest, expectOtherOrgGets404 } from "../support/tenant-isolation.js";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app.close());
+const app = testAppForThisFile();
+const signedIn = app.signedIn;
 
-async function signedIn(email: string): Promise<TestClient> {
-  const client = app.client();
-  await client.signIn(email, TEST_PASSWORD);
-  return client;
-}
 
 async function inviteLink(client: TestClient, form: Record<string, string>) {
   const response = await client.post("/settings/team", { intent: "invite", ...form });

@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import { afterAll, beforeAll } from "vitest";
 import { createWebApp } from "../../server/app.js";
 import { buildPaths } from "../../server/build-paths.js";
+import { TEST_PASSWORD } from "./factories.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -27,6 +29,32 @@ export async function startTestApp() {
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/** One app for the test file: started before its tests, closed after; `signedIn` returns a client with a session. */
+export function testAppForThisFile() {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  const current = () => {
+    if (!app) throw new Error("the test app starts in beforeAll");
+    return app;
+  };
+  return {
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    client: () => current().client(),
+    async signedIn(email: string, password = TEST_PASSWORD): Promise<TestClient> {
+      const client = current().client();
+      await client.signIn(email, password);
+      return client;
+    },
+  };
+}
 
 /** A browser stand-in: keeps cookies, sends our Origin on writes, never follows redirects. */
 export class TestClient {

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Database } from "../../db/index.js";
-import type { TestApp } from "./app-server.js";
+import type { TestClient } from "./app-server.js";
 import { createOrgWithOwner, TEST_PASSWORD } from "./factories.js";
 
 export type CrossOrgRequest = { method: "GET" | "POST"; path: string; form?: Record<string, string> };
@@ -12,7 +12,7 @@ type Victim = Awaited<ReturnType<typeof createOrgWithOwner>>;
  * role there) and must answer 404, and `verify` may then check that nothing changed.
  */
 export async function expectOtherOrgGets404(
-  app: TestApp,
+  app: { client: () => TestClient },
   db: Database,
   arrange: (victim: Victim) => Promise<CrossOrgRequest[]>,
   verify?: (victim: Victim) => Promise<void>,
