@@ -40,3 +40,21 @@ test("a knowledge base in offline mode: upload and paste, watch it index, search
   await results.getByRole("link", { name: "loja-faq.md" }).first().click();
   await expect(page.getByTestId("kb-chunks")).toContainText("Trocas e devoluções");
 });
+
+test("the AI pages fit a 360 px phone", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signUp(page, { name: "Caio", email: newEmail("kb-phone"), orgName: `Loja do Caio ${Date.now()}` });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto("/ai/knowledge/new");
+  await page.getByLabel("Nome").fill("Perguntas frequentes sobre entregas, trocas e garantias");
+  await page.getByRole("button", { name: "Criar base" }).click();
+  await expect(page.getByRole("heading", { name: "Perguntas frequentes sobre entregas, trocas e garantias" })).toBeVisible();
+  await page.getByLabel("Endereço (URL)").fill("https://exemplo.com.br/politicas/trocas-e-devolucoes/prazo-de-arrependimento-e-garantia-legal");
+  await page.locator("form:has(#kb-url)").getByRole("button", { name: "Adicionar" }).click();
+  await expect(page.getByTestId("kb-document")).toHaveCount(1);
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  for (const path of ["/ai", "/ai/knowledge", "/settings/ai"]) {
+    await page.goto(path);
+    expect({ path, overflow: await overflow() }).toEqual({ path, overflow: 0 });
+  }
+});
