@@ -4,11 +4,12 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // The classic compiler silently swaps a server module leaked into browser code for an empty one, so
-// client code (components) may not import domain modules or any *.server file.
+// client code (components) may not import domain modules or any *.server file. Type-only imports are
+// erased at compile time, so components may share the shapes their loaders return.
 const serverOnly = {
   patterns: [
-    { group: ["~/modules/**", "**/modules/**"], message: "Components must not import domain modules: pass data in from a route loader." },
-    { group: ["**/*.server", "**/*.server.*"], message: "Server-only module: import it from a route or another .server file." },
+    { group: ["~/modules/**", "**/modules/**"], message: "Components must not import domain modules: pass data in from a route loader.", allowTypeImports: true },
+    { group: ["**/*.server", "**/*.server.*"], message: "Server-only module: import it from a route or another .server file.", allowTypeImports: true },
   ],
 };
 
@@ -26,7 +27,7 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["warn", "error"] }],
     },
   },
-  { files: ["app/components/**", "app/lib/i18n/**", "app/entry.client.tsx"], rules: { "no-restricted-imports": ["error", serverOnly] } },
+  { files: ["app/components/**", "app/lib/i18n/**", "app/entry.client.tsx"], rules: { "@typescript-eslint/no-restricted-imports": ["error", serverOnly] } },
   { files: ["public/sw.js"], languageOptions: { globals: { ...globals.serviceworker } } },
   { files: ["scripts/**", "db/**", "bench/**", "tests/**", "**/*.test.ts"], rules: { "no-console": "off" } },
 );

@@ -1,15 +1,9 @@
-// Data the campaign builder receives from its route (components may not import domain modules).
+// Data the campaign builder receives from its route (components take only types from domain modules).
 
-export type ChannelKindName = "sandbox" | "whatsapp_cloud" | "whatsapp_baileys" | "twilio_sms";
-export type BuilderConnection = { id: string; name: string; kind: ChannelKindName; status: string };
-export type BuilderTemplate = { id: string; connectionId: string; name: string; language: string; bodyText: string; variables: string[] };
-export type BuilderOptions = {
-  connections: BuilderConnection[];
-  segments: Array<{ id: string; name: string }>;
-  tags: Array<{ id: string; name: string; color: string }>;
-  fields: Array<{ key: string; label: string }>;
-  templates: BuilderTemplate[];
-};
+import type { BuilderConnection, BuilderOptions, BuilderTemplate } from "~/modules/campaigns/builder-options.server";
+
+export type { BuilderConnection, BuilderOptions, BuilderTemplate };
+export type ChannelKindName = BuilderConnection["kind"];
 export type PacingLimits =
   | { style: "rate"; default: number; max: number }
   | { style: "delay"; minDelay: number; maxDelay: number; maxDelayLimit: number; dailyCap: number; maxDailyCap: number };

@@ -1,21 +1,10 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { type MessageKey, useLocale, useT } from "~/lib/i18n";
+import type { CampaignProgress } from "~/modules/campaigns/progress.server";
 import { Card } from "../ui/card";
 
-export type CampaignProgressView = {
-  total: number;
-  pending: number;
-  sending: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-  skipped: number;
-  cancelled: number;
-  replied: number;
-  optedOut: number;
-};
+export type CampaignProgressView = CampaignProgress;
 
 const COUNTERS = ["total", "pending", "sent", "delivered", "read", "failed", "skipped", "cancelled", "replied", "optedOut"] as const;
 
