@@ -191,6 +191,7 @@ export interface CampaignRecipients {
   sent_at: Timestamp | null;
   skip_reason: string | null;
   status: Generated<string>;
+  uncertain_since: Timestamp | null;
 }
 
 export interface Campaigns {
@@ -613,6 +614,7 @@ export interface Sessions {
 
 export interface SmsSendLedger {
   org_id: string;
+  owner: string | null;
   phone: string;
   sent_at: Generated<Timestamp>;
   text_hash: string;

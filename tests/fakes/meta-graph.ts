@@ -42,6 +42,8 @@ const messagePayload = z
     messaging_product: z.literal("whatsapp"),
     recipient_type: z.literal("individual").optional(),
     to: z.string().regex(/^\+?\d{6,20}$/),
+    // Echoed in statuses[].biz_opaque_callback_data of this message's status webhooks.
+    biz_opaque_callback_data: z.string().max(512).optional(),
     type: z.enum(["text", "image", "audio", "video", "document", "sticker", "template", "reaction", "location", "interactive"]),
     text: text.optional(),
     image: media.optional(),
@@ -69,6 +71,7 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
   const failures: Failure[] = [];
   let templates: FakeTemplate[] = [];
   let latencyMs = 0;
+  let statusWebhooks: { url: string; appSecret: string; wabaId: string } | null = null;
   let phoneInfo = { display_phone_number: "+1 555-078-3881", verified_name: "Master IA Test", quality_rating: "GREEN" };
 
   const server = createServer((req, res) => {
@@ -116,6 +119,7 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
     }
     const wamid = `wamid.${randomBytes(24).toString("base64url")}`;
     sent.push({ ...parsed.data, wamid });
+    if (statusWebhooks) postSentStatus(statusWebhooks, parsed.data.to, wamid, parsed.data.biz_opaque_callback_data);
     const accepted = parsed.data.type === "template" ? { id: wamid, message_status: "accepted" } : { id: wamid };
     return sendJson(res, 200, { messaging_product: "whatsapp", contacts: [{ input: parsed.data.to, wa_id: parsed.data.to.replace(/^\+/, "") }], messages: [accepted] });
   }
@@ -173,6 +177,20 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
     });
   }
 
+  /** Like Meta: soon after accepting a message, a signed "sent" status webhook (echoing biz_opaque_callback_data). */
+  function postSentStatus(target: { url: string; appSecret: string; wabaId: string }, to: string, wamid: string, reference?: string) {
+    const body = JSON.stringify(
+      metaWebhooks.status({ wabaId: target.wabaId, phoneNumberId: options.phoneNumberId, wamid, status: "sent", recipient: to.replace(/^\+/, ""), bizOpaqueCallbackData: reference }),
+    );
+    const headers = { "Content-Type": "application/json", "X-Hub-Signature-256": sign(body, target.appSecret) };
+    const attempt = (left: number): Promise<void> =>
+      fetch(target.url, { method: "POST", headers, body }).then(
+        (response) => (response.ok || left <= 0 ? undefined : delay(500).then(() => attempt(left - 1))),
+        () => (left <= 0 ? undefined : delay(500).then(() => attempt(left - 1))),
+      );
+    setImmediate(() => void attempt(20));
+  }
+
   function addMedia(bytes: Buffer, mimeType: string): string {
     const id = String(1_000_000_000_000 + mediaStore.size + Math.floor(Math.random() * 1_000_000));
     mediaStore.set(id, { bytes, mimeType });
@@ -195,6 +213,10 @@ export async function startFakeMetaGraph(options: FakeMetaGraphOptions) {
     failNext(code: number, opts: { times?: number; httpStatus?: number; details?: string } = {}) {
       const known = ERRORS[code] ?? { httpStatus: 400, message: `(#${code}) Error` };
       failures.push({ code, httpStatus: opts.httpStatus ?? known.httpStatus, message: known.message, details: opts.details, remaining: opts.times ?? 1 });
+    },
+    /** From now on every accepted message gets a signed "sent" status webhook posted to `url` (null stops it). */
+    postStatusWebhooks(target: { url: string; appSecret: string } | null) {
+      statusWebhooks = target ? { ...target, wabaId: options.wabaId } : null;
     },
     setLatency(ms: number) {
       latencyMs = ms;
@@ -249,7 +271,7 @@ export const metaWebhooks = {
       },
     ]);
   },
-  status(opts: { wabaId: string; phoneNumberId: string; wamid: string; status: string; recipient: string; timestamp?: number; errors?: unknown[] }) {
+  status(opts: { wabaId: string; phoneNumberId: string; wamid: string; status: string; recipient: string; timestamp?: number; errors?: unknown[]; bizOpaqueCallbackData?: string }) {
     return this.envelope(opts.wabaId, [
       {
         field: "messages",
@@ -263,6 +285,7 @@ export const metaWebhooks = {
               timestamp: String(opts.timestamp ?? Math.floor(Date.now() / 1000)),
               recipient_id: opts.recipient,
               ...(opts.errors ? { errors: opts.errors } : {}),
+              ...(opts.bizOpaqueCallbackData ? { biz_opaque_callback_data: opts.bizOpaqueCallbackData } : {}),
             },
           ],
         },
@@ -270,6 +293,10 @@ export const metaWebhooks = {
     ]);
   },
 };
+
+function delay(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 function trace() {
   return randomBytes(8).toString("base64url");

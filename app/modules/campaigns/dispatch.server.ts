@@ -13,6 +13,7 @@ import { type Pacing, resolvePacing, sendsPerWindow, slotStore, waitForSlot } fr
 import { publishProgressThrottled } from "./progress.server";
 import { quietUntil } from "./quiet-hours.server";
 import { type PreparedMessage, prepareMessage, renderFor } from "./prepare-message.server";
+import { campaignSendReference, REFERENCE_ECHOING_KINDS, reconcileWindowMsNow } from "./reconcile.server";
 import { type ClaimedRef, createSentRecorder, recordCampaignFailed, recordCampaignRetry, recordCampaignSkipped, releaseClaims } from "./send-record.server";
 import { returnDailyAllowance, takeDailyAllowance } from "./warmup.server";
 
@@ -22,8 +23,9 @@ import { returnDailyAllowance, takeDailyAllowance } from "./warmup.server";
  * id), sends them through a bounded pool of lanes paced per connection, and records each result the
  * moment it returns. The campaign status is re-read at least every second, so pause and cancel stop
  * new sends within about a second. A run beats a heartbeat; 'sending' rows of a run that stopped
- * beating (a killed worker) go back to pending, and only sends that were truly in flight at the
- * kill can be repeated.
+ * beating (a killed worker) go back to pending. On channels that echo our send reference in their
+ * status webhooks they first wait a reconcile window (marked uncertain), so a send that did reach the
+ * provider is recorded from its webhook instead of being sent twice; elsewhere they are due at once.
  */
 
 export const MAX_SEND_ATTEMPTS = 5;
@@ -91,10 +93,23 @@ async function loadCampaign(db: Database, campaignId: string) {
     .executeTakeFirst();
 }
 
-/** 'sending' rows whose run stopped beating return to pending; answers how many. */
+/**
+ * 'sending' rows whose run stopped beating return to pending; answers how many. Where the channel
+ * echoes references they are uncertain: due only after the reconcile window.
+ */
 export async function recoverAbandonedClaims(db: Database, campaignId: string): Promise<number> {
+  const windowSeconds = reconcileWindowMsNow() / 1000;
   const result = await sql`
-    UPDATE campaign_recipients r SET status = 'pending', claimed_by = NULL
+    WITH channel AS (
+      SELECT EXISTS (
+        SELECT 1 FROM campaigns c JOIN channel_connections cc ON cc.id = c.connection_id
+        WHERE c.id = ${campaignId} AND cc.kind IN (${sql.join(REFERENCE_ECHOING_KINDS)})
+      ) AS echoes
+    )
+    UPDATE campaign_recipients r SET status = 'pending', claimed_by = NULL,
+      uncertain_since = CASE WHEN channel.echoes THEN coalesce(r.uncertain_since, now()) ELSE r.uncertain_since END,
+      next_attempt_at = CASE WHEN channel.echoes THEN now() + make_interval(secs => ${windowSeconds}) ELSE r.next_attempt_at END
+    FROM channel
     WHERE r.campaign_id = ${campaignId} AND r.status = 'sending'
       AND NOT EXISTS (
         SELECT 1 FROM campaign_dispatch_runs run
@@ -145,12 +160,13 @@ function lanesFor(pacing: Pacing, maxInFlight: number): number {
   return Math.max(1, Math.min(maxInFlight, Math.ceil(pacing.ratePerSecond / 4)));
 }
 
-async function callProvider(connection: ConnectionContext, to: string, prepared: PreparedMessage, rendered: ReturnType<typeof renderFor>): Promise<SendResult> {
+async function callProvider(connection: ConnectionContext, to: string, prepared: PreparedMessage, rendered: ReturnType<typeof renderFor>, recipientId: number): Promise<SendResult> {
   const adapter = getAdapter(connection.kind);
+  const options = { reference: campaignSendReference(recipientId) };
   try {
-    if (rendered.template) return await adapter.sendTemplate(connection, to, rendered.template);
-    if (prepared.media) return await adapter.sendMedia(connection, to, { ...prepared.media, caption: rendered.body || undefined });
-    return await adapter.sendText(connection, to, rendered.body);
+    if (rendered.template) return await adapter.sendTemplate(connection, to, rendered.template, options);
+    if (prepared.media) return await adapter.sendMedia(connection, to, { ...prepared.media, caption: rendered.body || undefined }, options);
+    return await adapter.sendText(connection, to, rendered.body, options);
   } catch (error) {
     return { ok: false, code: "exception", message: error instanceof Error ? error.message : String(error), retryable: true };
   }
@@ -285,9 +301,10 @@ export async function runDispatchSlice(db: Database, campaignId: string, options
       return releaseClaims(db, campaignId, [row.id]);
     }
     const sms = connection.kind === "twilio_sms" ? { orgId, phone: to, text: rendered.body } : null;
-    if (sms && !(await claimSmsText(db, sms)).ok) return void (await recordCampaignSkipped(db, [row.id], "sms_duplicate"), stats.skipped++);
+    // The claim names this recipient, so its own retry after a crash is not taken for a duplicate text.
+    if (sms && !(await claimSmsText(db, { ...sms, owner: campaignSendReference(row.id) })).ok) return void (await recordCampaignSkipped(db, [row.id], "sms_duplicate"), stats.skipped++);
 
-    const result = await callProvider(connection, to, prepared!, rendered);
+    const result = await callProvider(connection, to, prepared!, rendered, row.id);
     const ref: ClaimedRef = { id: row.id, orgId, campaignId, connectionId: connection.id, contactId: contact.id };
     if (result.ok) {
       await recorder.record({ ref, outbound: { type: rendered.type, body: rendered.body, mediaId: prepared!.mediaId, content: rendered.content }, result });

@@ -5,7 +5,7 @@ import { twilioClient, twilioSettings, toSendError } from "./twilio/client.serve
 import { mapTwilioError } from "./twilio/errors";
 import { twilioConfigFields, validateTwilioConfig } from "./twilio/config.server";
 import { mapTwilioStatus, parseTwilioForm, parseTwilioWebhook, verifyTwilioSignature } from "./twilio/inbound.server";
-import type { ChannelAdapter, ConnectionContext, RawWebhook, SendResult } from "./types";
+import type { ChannelAdapter, ConnectionContext, RawWebhook, SendOptions, SendResult } from "./types";
 import type { DownloadedMedia } from "./whatsapp-cloud.server";
 
 export type TwilioSmsAdapter = ChannelAdapter & {
@@ -19,14 +19,24 @@ export function twilioPublicUrl(requestUrl: string): string {
   return `${getEnv().APP_URL.replace(/\/+$/, "")}${url.pathname}${url.search}`;
 }
 
-export function twilioStatusCallbackUrl(connectionId: string): string {
-  return `${getEnv().APP_URL.replace(/\/+$/, "")}/webhooks/twilio/${connectionId}`;
+/** Twilio calls the StatusCallback URL as given and signs it, so a `ref` query parameter comes back verified. */
+export function twilioStatusCallbackUrl(connectionId: string, reference?: string): string {
+  const base = `${getEnv().APP_URL.replace(/\/+$/, "")}/webhooks/twilio/${connectionId}`;
+  return reference ? `${base}?ref=${encodeURIComponent(reference)}` : base;
+}
+
+function referenceFromUrl(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get("ref")?.slice(0, 512) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function createTwilioSmsAdapter(options: { timeoutMs?: number } = {}): TwilioSmsAdapter {
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function create(connection: ConnectionContext, to: string, message: { body: string; mediaUrl?: string[] }): Promise<SendResult> {
+  async function create(connection: ConnectionContext, to: string, message: { body: string; mediaUrl?: string[] }, options: SendOptions = {}): Promise<SendResult> {
     const settings = twilioSettings(connection);
     try {
       const created = await twilioClient(settings, timeoutMs).messages.create({
@@ -34,7 +44,7 @@ export function createTwilioSmsAdapter(options: { timeoutMs?: number } = {}): Tw
         ...(settings.messagingServiceSid ? { messagingServiceSid: settings.messagingServiceSid } : { from: settings.from ?? "" }),
         body: message.body,
         ...(message.mediaUrl ? { mediaUrl: message.mediaUrl } : {}),
-        statusCallback: twilioStatusCallbackUrl(connection.id),
+        statusCallback: twilioStatusCallbackUrl(connection.id, options.reference),
       });
       if (created.status === "failed" || created.status === "undelivered") {
         return { ok: false, ...mapTwilioError(400, created.errorCode ?? undefined, created.errorMessage ?? created.status) };
@@ -62,11 +72,11 @@ export function createTwilioSmsAdapter(options: { timeoutMs?: number } = {}): Tw
       }
     },
 
-    sendText: (connection, to, text) => create(connection, to, { body: text }),
+    sendText: (connection, to, text, options) => create(connection, to, { body: text }, options),
 
-    async sendMedia(connection, to, media) {
+    async sendMedia(connection, to, media, options) {
       if (!media.url) return { ok: false, code: "no_media_url", message: "Twilio fetches media from a URL; none was given", retryable: false };
-      return create(connection, to, { body: media.caption ?? "", mediaUrl: [media.url] });
+      return create(connection, to, { body: media.caption ?? "", mediaUrl: [media.url] }, options);
     },
 
     async sendTemplate() {
@@ -77,7 +87,7 @@ export function createTwilioSmsAdapter(options: { timeoutMs?: number } = {}): Tw
       return verifyTwilioSignature(connection.secrets.authToken, twilioPublicUrl(webhook.url), parseTwilioForm(webhook.rawBody), webhook.headers.get("x-twilio-signature"));
     },
 
-    parseInbound: (_connection, webhook) => parseTwilioWebhook(parseTwilioForm(webhook.rawBody)),
+    parseInbound: (_connection, webhook) => parseTwilioWebhook(parseTwilioForm(webhook.rawBody), new Date(), referenceFromUrl(webhook.url)),
 
     mapStatus: mapTwilioStatus,
 

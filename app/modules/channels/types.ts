@@ -51,6 +51,13 @@ export type SendError = {
   consequence?: "opted_out" | "window_closed" | "connection_broken" | "pause_sending" | "rate_limited";
 };
 
+/**
+ * `reference` is our own tag the provider echoes on this message's status webhooks (WhatsApp's
+ * biz_opaque_callback_data, a query parameter on Twilio's StatusCallback): a send whose answer was
+ * lost with a crashed worker can still be recognised when its status arrives.
+ */
+export type SendOptions = { reference?: string };
+
 export type SendResult = { ok: true; externalId: string; status: DeliveryStatus } | ({ ok: false } & SendError);
 
 export type InboundContent =
@@ -79,6 +86,8 @@ export type InboundEvent =
       status: DeliveryStatus;
       timestamp: Date;
       error?: { code: string; message: string };
+      /** The `reference` given at send time, when the provider echoes it. */
+      reference?: string;
     }
   | { kind: "template_status"; dedupeKey: string; templateName: string; language?: string; status: string; reason?: string }
   | { kind: "account_alert"; dedupeKey: string; code: string; message: string };
@@ -97,9 +106,9 @@ export interface ChannelAdapter {
   validateConfig(input: Record<string, string>): ValidatedConfig;
   /** A real call to the provider proving the credentials work. */
   testConnection(connection: ConnectionContext): Promise<{ ok: true; detail?: string } | { ok: false; message: string }>;
-  sendText(connection: ConnectionContext, to: string, text: string): Promise<SendResult>;
-  sendMedia(connection: ConnectionContext, to: string, media: OutboundMedia): Promise<SendResult>;
-  sendTemplate(connection: ConnectionContext, to: string, template: TemplateMessage): Promise<SendResult>;
+  sendText(connection: ConnectionContext, to: string, text: string, options?: SendOptions): Promise<SendResult>;
+  sendMedia(connection: ConnectionContext, to: string, media: OutboundMedia, options?: SendOptions): Promise<SendResult>;
+  sendTemplate(connection: ConnectionContext, to: string, template: TemplateMessage, options?: SendOptions): Promise<SendResult>;
   /** Checked on the raw body before anything else is done with a webhook. */
   verifySignature(connection: ConnectionContext, webhook: RawWebhook): boolean;
   /** Throws `MalformedWebhookError` for a body that is not the provider's format. */

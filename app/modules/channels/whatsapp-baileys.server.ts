@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { getStorage } from "~/lib/storage/storage.server";
-import type { ChannelAdapter, ConnectionContext, DeliveryStatus, OutboundMedia, SendResult, TemplateMessage } from "./types";
+import type { ChannelAdapter, ConnectionContext, DeliveryStatus, OutboundMedia, SendOptions as ChannelSendOptions, SendResult, TemplateMessage } from "./types";
 import { MalformedWebhookError } from "./types";
 
 /**
@@ -55,7 +55,8 @@ export class SidecarError extends Error {
   }
 }
 
-type SendOptions = { typingMs?: number };
+/** WhatsApp Web echoes no reference: `reference` is ignored here. */
+type SendOptions = ChannelSendOptions & { typingMs?: number };
 
 /** The internal URL of the sidecar holding the connection, else the default one (which takes the lease on connect). */
 async function sidecarUrl(connectionId: string): Promise<string> {

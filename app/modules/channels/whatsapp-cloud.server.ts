@@ -5,7 +5,7 @@ import { graphCall, graphDownload, type GraphOptions } from "./meta/graph-client
 import { mapMetaStatus, parseMetaWebhook } from "./meta/inbound.server";
 import { mediaPayload, templatePayload, textPayload } from "./meta/payloads";
 import { verifyMetaSignature } from "./meta/signature.server";
-import type { ChannelAdapter, ConnectionContext, SendError, SendResult } from "./types";
+import type { ChannelAdapter, ConnectionContext, SendError, SendOptions, SendResult } from "./types";
 
 type SendResponse = { messages?: Array<{ id?: string; message_status?: string }> };
 type PhoneNumberInfo = { display_phone_number?: string; verified_name?: string; quality_rating?: string };
@@ -28,9 +28,11 @@ export type WhatsAppCloudAdapter = ChannelAdapter & {
 export function createWhatsAppCloudAdapter(options: Partial<GraphOptions> = {}): WhatsAppCloudAdapter {
   const graph: GraphOptions = { timeoutMs: options.timeoutMs ?? 15_000, fetch: options.fetch ?? ((...args) => fetch(...args)) };
 
-  async function send(connection: ConnectionContext, payload: unknown): Promise<SendResult> {
+  async function send(connection: ConnectionContext, payload: Record<string, unknown>, options: SendOptions = {}): Promise<SendResult> {
     const settings = graphSettings(connection);
-    const result = await graphCall<SendResponse>(settings, `${settings.phoneNumberId}/messages`, graph, { json: payload });
+    // Meta echoes biz_opaque_callback_data on every status webhook of this message.
+    const json = options.reference ? { ...payload, biz_opaque_callback_data: options.reference } : payload;
+    const result = await graphCall<SendResponse>(settings, `${settings.phoneNumberId}/messages`, graph, { json });
     if (!result.ok) return { ok: false, ...result.error };
     const externalId = result.data.messages?.[0]?.id;
     if (!externalId) return { ok: false, code: "bad_response", message: "Meta accepted the request but returned no message id", retryable: false };
@@ -51,10 +53,10 @@ export function createWhatsAppCloudAdapter(options: Partial<GraphOptions> = {}):
       return { ok: true, detail: [display_phone_number, verified_name, quality_rating && `quality ${quality_rating}`].filter(Boolean).join(" · ") };
     },
 
-    sendText: (connection, to, text) => send(connection, textPayload(to, text)),
+    sendText: (connection, to, text, options) => send(connection, textPayload(to, text), options),
 
-    async sendMedia(connection, to, media) {
-      if (media.url) return send(connection, mediaPayload(to, media, { link: media.url }));
+    async sendMedia(connection, to, media, options) {
+      if (media.url) return send(connection, mediaPayload(to, media, { link: media.url }), options);
       if (!media.bytes) return { ok: false, code: "no_media", message: "media needs a URL or bytes", retryable: false };
       const settings = graphSettings(connection);
       const form = new FormData();
@@ -64,10 +66,10 @@ export function createWhatsAppCloudAdapter(options: Partial<GraphOptions> = {}):
       const upload = await graphCall<{ id?: string }>(settings, `${settings.phoneNumberId}/media`, graph, { form });
       if (!upload.ok) return { ok: false, ...upload.error };
       if (!upload.data.id) return { ok: false, code: "bad_response", message: "Meta returned no media id for the upload", retryable: true };
-      return send(connection, mediaPayload(to, media, { id: upload.data.id }));
+      return send(connection, mediaPayload(to, media, { id: upload.data.id }), options);
     },
 
-    sendTemplate: (connection, to, template) => send(connection, templatePayload(to, template)),
+    sendTemplate: (connection, to, template, options) => send(connection, templatePayload(to, template), options),
 
     verifySignature(connection, webhook) {
       return verifyMetaSignature(connection.secrets.appSecret, webhook.rawBody, webhook.headers.get("x-hub-signature-256"));

@@ -33,6 +33,7 @@ export const storedEventSchema = z.discriminatedUnion("kind", [
     status: z.enum(DELIVERY_STATUSES),
     timestamp: z.coerce.date(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
+    reference: z.string().max(512).optional(),
   }),
   z.object({ kind: z.literal("template_status"), dedupeKey: z.string(), templateName: z.string(), language: z.string().optional(), status: z.string(), reason: z.string().optional() }),
   z.object({ kind: z.literal("account_alert"), dedupeKey: z.string(), code: z.string(), message: z.string() }),

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Database } from "#db/index.js";
 import { applyTemplateStatusEvent } from "../templates/template-events.server";
 import { inTransaction } from "#db/transaction.js";
+import { recordReconciledSend } from "../campaigns/reconcile.server";
 import { setConnectionStatus } from "../channels/connections.server";
 import { type ConnectionContext, type DeliveryStatus, type InboundEvent, STATUS_RANK } from "../channels/types";
 import { matchContact } from "./contact-match.server";
@@ -140,9 +141,24 @@ const IMPLIED: Record<DeliveryStatus, Array<keyof typeof TIMESTAMP_COLUMN>> = {
   failed: ["failed"],
 };
 
-/** Statuses only move forward by STATUS_RANK (a late "sent" never overwrites "read"); "failed" is final. */
+/**
+ * Statuses only move forward by STATUS_RANK (a late "sent" never overwrites "read"); "failed" is final.
+ * A status for an id we never stored may prove an uncertain campaign send (its reference names the
+ * recipient): that send is recorded first, then the status applies to it like to any message.
+ */
 async function applyStatus(db: Database, connection: ConnectionContext, event: StatusEvent): Promise<IngestOutcome> {
-  const outcome = await inTransaction(db, async (trx) => {
+  let outcome = await applyStatusToStored(db, connection, event);
+  if (!outcome && event.reference && (await recordReconciledSend(db, connection, event))) outcome = await applyStatusToStored(db, connection, event);
+  if (!outcome) throw new UnknownMessageError(event.externalId);
+  if (outcome.changed) {
+    await publishMessageStatus(connection.orgId, outcome.conversationId, outcome.messageId);
+    if (event.status === "failed") await publishConversationUpdated(connection.orgId, outcome.conversationId);
+  }
+  return { kind: "status", messageId: outcome.messageId, changed: outcome.changed };
+}
+
+async function applyStatusToStored(db: Database, connection: ConnectionContext, event: StatusEvent) {
+  return inTransaction(db, async (trx) => {
     const message = await trx
       .selectFrom("messages")
       .select(["id", "conversation_id", "status", "sent_at", "delivered_at", "read_at", "failed_at"])
@@ -150,7 +166,7 @@ async function applyStatus(db: Database, connection: ConnectionContext, event: S
       .where("external_id", "=", event.externalId)
       .forUpdate()
       .executeTakeFirst();
-    if (!message) throw new UnknownMessageError(event.externalId);
+    if (!message) return null;
     const current = message.status as DeliveryStatus | "received";
     const advances = current !== "failed" && STATUS_RANK[event.status] > STATUS_RANK[current];
     // Timestamps of steps the provider skipped (read before delivered) are filled in, never overwritten.
@@ -176,9 +192,4 @@ async function applyStatus(db: Database, connection: ConnectionContext, event: S
     }
     return { messageId: message.id, conversationId: message.conversation_id, changed: advances };
   });
-  if (outcome.changed) {
-    await publishMessageStatus(connection.orgId, outcome.conversationId, outcome.messageId);
-    if (event.status === "failed") await publishConversationUpdated(connection.orgId, outcome.conversationId);
-  }
-  return { kind: "status", messageId: outcome.messageId, changed: outcome.changed };
 }

@@ -119,6 +119,6 @@ export async function deliverSandboxTick(db: Database, tick: SandboxTick): Promi
   const connection = await loadConnectionForWebhook(db, tick.connectionId);
   if (!connection || offlineCustomers(connection).includes(tick.to)) return;
   await recordWebhookEvents(db, connection, "sandbox", [
-    { kind: "status", dedupeKey: `${tick.externalId}:${tick.status}`, externalId: tick.externalId, status: tick.status, timestamp: new Date() },
+    { kind: "status", dedupeKey: `${tick.externalId}:${tick.status}`, externalId: tick.externalId, status: tick.status, timestamp: new Date(), ...(tick.reference ? { reference: tick.reference } : {}) },
   ]);
 }

@@ -6,7 +6,8 @@ import type { Database } from "#db/index.js";
  * The same SMS text never reaches the same number twice within a window, whichever campaign or
  * cadence sends it: carriers flag repeated identical texts as spam and customers rightly complain.
  * A send claims (org, phone, text) in sms_send_ledger before the provider call; a permanent failure
- * releases the claim so the customer can still get the message later.
+ * releases the claim so the customer can still get the message later. A claim may name its `owner`
+ * (a campaign recipient): the same owner claiming again is a retry of that one send, never a duplicate.
  */
 
 export const DEFAULT_SMS_DUPLICATE_WINDOW_HOURS = 24;
@@ -19,18 +20,23 @@ export function smsTextHash(text: string): string {
   return createHash("sha256").update(normalized).digest("hex");
 }
 
-export async function claimSmsText(db: Database, input: { orgId: string; phone: string; text: string; windowHours?: number }): Promise<SmsClaim> {
+export async function claimSmsText(db: Database, input: { orgId: string; phone: string; text: string; windowHours?: number; owner?: string }): Promise<SmsClaim> {
   const windowHours = input.windowHours ?? DEFAULT_SMS_DUPLICATE_WINDOW_HOURS;
   const key = { org_id: input.orgId, phone: input.phone, text_hash: smsTextHash(input.text) };
   // Two claims racing on one key serialize on the primary key: the second sees the first's fresh sent_at.
   const claimed = await db
     .insertInto("sms_send_ledger")
-    .values({ ...key, sent_at: sql`now()` })
+    .values({ ...key, sent_at: sql`now()`, owner: input.owner ?? null })
     .onConflict((conflict) =>
       conflict
         .columns(["org_id", "phone", "text_hash"])
-        .doUpdateSet({ sent_at: sql`now()` })
-        .where("sms_send_ledger.sent_at", "<=", sql<Date>`now() - make_interval(hours => ${windowHours})`),
+        .doUpdateSet({ sent_at: sql`now()`, owner: input.owner ?? null })
+        .where((eb) =>
+          eb.or([
+            eb("sms_send_ledger.sent_at", "<=", sql<Date>`now() - make_interval(hours => ${windowHours})`),
+            ...(input.owner ? [eb("sms_send_ledger.owner", "=", input.owner)] : []),
+          ]),
+        ),
     )
     .returning("sent_at")
     .executeTakeFirst();

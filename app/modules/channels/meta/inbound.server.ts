@@ -37,7 +37,7 @@ const message = z.looseObject({
   errors: z.array(graphError).optional(),
 });
 
-const status = z.looseObject({ id, status: z.string().min(1), timestamp: unixSeconds, recipient_id: z.string().optional(), errors: z.array(graphError).optional() });
+const status = z.looseObject({ id, status: z.string().min(1), timestamp: unixSeconds, recipient_id: z.string().optional(), errors: z.array(graphError).optional(), biz_opaque_callback_data: z.string().max(512).optional() });
 
 const messagesValue = z.looseObject({
   messaging_product: z.literal("whatsapp").optional(),
@@ -158,6 +158,7 @@ function messagesEvents(value: z.infer<typeof messagesValue>, scope: MetaScope, 
       status: mapped,
       timestamp: item.timestamp,
       ...(error ? { error: { code: String(error.code), message: errorText(error) } } : {}),
+      ...(item.biz_opaque_callback_data ? { reference: item.biz_opaque_callback_data } : {}),
     });
   }
   for (const error of value.errors ?? []) {

@@ -60,7 +60,8 @@ function mediaKind(mimeType: string): MediaKind {
   return "document";
 }
 
-export function parseTwilioWebhook(params: TwilioParams, receivedAt = new Date()): InboundEvent[] {
+/** `reference` is the `ref` query parameter we put on the StatusCallback URL at send time. */
+export function parseTwilioWebhook(params: TwilioParams, receivedAt = new Date(), reference?: string): InboundEvent[] {
   const first = (name: string) => (Array.isArray(params[name]) ? params[name][0] : params[name]);
   const flat = Object.fromEntries(Object.keys(params).map((name) => [name, first(name)]));
   const providerStatus = flat.MessageStatus;
@@ -79,6 +80,7 @@ export function parseTwilioWebhook(params: TwilioParams, receivedAt = new Date()
         status,
         timestamp: receivedAt,
         ...(ErrorCode ? { error: { code: ErrorCode, message: ErrorMessage ?? "" } } : {}),
+        ...(reference ? { reference } : {}),
       },
     ];
   }
