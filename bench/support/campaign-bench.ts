@@ -7,6 +7,7 @@ import { adminDatabaseUrl, databaseUrlFor, testSecrets } from "../../tests/suppo
 
 export const META_IDS = { phoneNumberId: "106540352242922", wabaId: "102290129340398" };
 export const ACCESS_TOKEN = `EAAGbench${"x".repeat(24)}`;
+export const BENCH_APP_SECRET = "benchappsecret";
 
 async function admin(query: string) {
   const client = new pg.Client({ connectionString: adminDatabaseUrl() });
@@ -36,6 +37,8 @@ export type FakeMeta = {
   stats(): Promise<{ requests: number; perRecipient: Record<string, number> }>;
   reset(): Promise<void>;
   latency(ms: number): Promise<void>;
+  /** The fake posts a signed "sent" status webhook to `url` for every message it accepts (null: stops). */
+  statusWebhooks(url: string | null, appSecret: string): Promise<void>;
   stop(): void;
 };
 
@@ -57,6 +60,7 @@ export async function startFakeMetaProcess(): Promise<FakeMeta> {
     stats: () => ask({ type: "stats" }, "stats"),
     reset: async () => void (await ask({ type: "reset" }, "reset")),
     latency: async (ms) => void (await ask({ type: "latency", ms }, "latency")),
+    statusWebhooks: async (url, appSecret) => void (await ask({ type: "webhooks", url, appSecret }, "webhooks")),
     stop: () => child.kill("SIGTERM"),
   };
 }
@@ -72,7 +76,7 @@ export async function seedCampaignAudience(db: Database, baseUrl: string, count:
     .values({ org_id: org.id, kind: "whatsapp_cloud", name: "Bench", status: "connected", config: JSON.stringify({ ...META_IDS, graphVersion: "v21.0", baseUrl }) })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await saveConnectionSecrets(db, connection.id, { accessToken: ACCESS_TOKEN, appSecret: "benchappsecret", verifyToken: "benchverifytoken" });
+  await saveConnectionSecrets(db, connection.id, { accessToken: ACCESS_TOKEN, appSecret: BENCH_APP_SECRET, verifyToken: "benchverifytoken" });
   for (let at = 0; at < count; at += 5_000) {
     const rows = Array.from({ length: Math.min(5_000, count - at) }, (_, index) => ({
       org_id: org.id,

@@ -1,7 +1,8 @@
 /**
  * The fake Graph API in its own process, so the benches' worker does not share its event loop and a
  * killed worker never takes the request log with it. Driven over IPC: start → ready { baseUrl },
- * stats → { requests, perRecipient }, reset, latency { ms }.
+ * stats → { requests, perRecipient }, reset, latency { ms }, webhooks { url, appSecret } (post a signed
+ * "sent" status webhook for every accepted message, as Meta does; url null stops).
  */
 import { startFakeMetaGraph, type FakeMetaGraph } from "../../tests/fakes/meta-graph.js";
 
@@ -10,6 +11,7 @@ type Command =
   | { type: "stats" }
   | { type: "reset" }
   | { type: "latency"; ms: number }
+  | { type: "webhooks"; url: string | null; appSecret: string }
   | { type: "stop" };
 
 let graph: FakeMetaGraph | undefined;
@@ -31,6 +33,9 @@ process.on("message", (command: Command) => {
       graph?.sent.splice(0);
       graph?.requests.splice(0);
       reply({ type: "reset" });
+    } else if (command.type === "webhooks") {
+      graph?.postStatusWebhooks(command.url ? { url: command.url, appSecret: command.appSecret } : null);
+      reply({ type: "webhooks" });
     } else if (command.type === "latency") {
       graph?.setLatency(command.ms);
       reply({ type: "latency" });
