@@ -14,7 +14,7 @@ import { metaWebhooks, startFakeMetaGraph, type FakeMetaGraph } from "../fakes/m
 import { startFakeTwilio, type FakeTwilio } from "../fakes/twilio.js";
 import { insertCampaign, insertContacts } from "../support/campaign-engine-fixtures.js";
 import { createOrgWithOwner } from "../support/factories.js";
-import { ingest } from "../support/inbox-fixtures.js";
+import { createSandbox, ingest } from "../support/inbox-fixtures.js";
 import { createMetaConnection, createTwilioConnection, metaSecrets, META_IDS } from "../support/provider-connections.js";
 
 const db = () => getDb();
@@ -88,6 +88,31 @@ describe("reconciling uncertain campaign sends through status webhooks", () => {
     expect(message.body).toMatch(/^(Olá|Oi) Cliente, temos ofertas!$/);
     expect((await runDispatchSlice(db(), campaignId)).outcome).toEqual({ kind: "completed" });
     expect(sentTo(uncertain!.phone!)).toHaveLength(0);
+  });
+
+  it("a status arriving before any dispatcher recovered the dead run's row records it all the same", async () => {
+    const { connection, campaignId } = await metaCampaign("reconcile-early", 1);
+    const [row] = await recipients(campaignId);
+    await leaveSending(row!.id);
+    await ingest(db(), connection, metaStatus(connection, "wamid.early-1", `cr:${row!.id}`));
+    expect((await recipients(campaignId))[0]).toMatchObject({ status: "sent", external_id: "wamid.early-1", claimed_by: null, uncertain_since: null });
+    expect((await runDispatchSlice(db(), campaignId)).outcome).toEqual({ kind: "completed" });
+    expect(sentTo(row!.phone!)).toHaveLength(0);
+  });
+
+  it("the Sandbox's simulated statuses carry the reference too", async () => {
+    const { org, owner } = await createOrgWithOwner(db(), "reconcile-sandbox");
+    const connection = await createSandbox(db(), org.id);
+    await insertContacts(db(), org.id, 1);
+    const campaign = await insertCampaign(db(), org.id, { connectionId: connection.id });
+    await startCampaign(db(), { orgId: org.id, campaignId: campaign.id, actor: { type: "user", id: owner.id } });
+    const [row] = await recipients(campaign.id);
+    expect((await runDispatchSlice(db(), campaign.id)).stats.sent).toBe(1);
+    const ticks = await sql<{ payload: { externalId: string; reference?: string } }>`
+      SELECT payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier = 'sandbox.tick' AND j.payload->>'connectionId' = ${connection.id}`.execute(db());
+    expect(ticks.rows).toHaveLength(2);
+    expect(ticks.rows.every((tick) => tick.payload.reference === `cr:${row!.id}`)).toBe(true);
   });
 
   it("without a webhook the row is resent once the window has passed", async () => {
