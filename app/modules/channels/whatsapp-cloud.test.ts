@@ -65,6 +65,13 @@ describe("WhatsApp Cloud adapter sending", () => {
     expect(graph.requests[1]!.body).toMatchObject({ text: { preview_url: true } });
   });
 
+  it("puts a send's reference in biz_opaque_callback_data, which Meta echoes on its statuses", async () => {
+    await whatsappCloudAdapter.sendText(connection, "+5511999999999", "Promoção", { reference: "cr:42" });
+    expect(graph.requests[0]!.body).toMatchObject({ type: "text", biz_opaque_callback_data: "cr:42" });
+    await whatsappCloudAdapter.sendText(connection, "+5511999999999", "Sem referência");
+    expect(graph.requests[1]!.body).not.toHaveProperty("biz_opaque_callback_data");
+  });
+
   it("sends media by link, and uploads bytes to /media first", async () => {
     await whatsappCloudAdapter.sendMedia(connection, "+5511999999999", { kind: "image", url: "https://cdn.example/p.jpg", mimeType: "image/jpeg", caption: "Modelo azul" });
     expect(graph.requests[0]!.body).toEqual({ messaging_product: "whatsapp", recipient_type: "individual", to: "+5511999999999", type: "image", image: { link: "https://cdn.example/p.jpg", caption: "Modelo azul" } });

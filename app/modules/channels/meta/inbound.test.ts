@@ -142,6 +142,11 @@ describe("parseMetaWebhook", () => {
     });
   });
 
+  it("carries the echoed biz_opaque_callback_data of a status as its reference", () => {
+    const events = parseMetaWebhook(messagesChange({ statuses: [{ id: "wamid.OUT", status: "sent", timestamp: "1749416400", biz_opaque_callback_data: "cr:42" }] }), scope);
+    expect(events).toEqual([{ kind: "status", dedupeKey: "wamid.OUT:sent", externalId: "wamid.OUT", status: "sent", timestamp: new Date(1749416400 * 1000), reference: "cr:42" }]);
+  });
+
   it("turns value.errors, template status and quality updates into alerts with stable keys", () => {
     const errors = messagesChange({ errors: [{ code: 130429, title: "Rate limit hit", message: "Rate limit hit", error_data: { details: "Message failed to send because there were too many messages sent from this phone number in a short period of time" } }] });
     const at = new Date("2026-11-25T10:05:00Z");

@@ -52,6 +52,12 @@ describe("parseTwilioWebhook", () => {
     expect(parseTwilioWebhook({ MessageSid: sid, MessageStatus: "some_new_status" }, at)).toEqual([]);
   });
 
+  it("gives a status callback the reference read from its URL", () => {
+    expect(parseTwilioWebhook({ MessageSid: sid, MessageStatus: "sent" }, at, "cr:42")).toEqual([
+      { kind: "status", dedupeKey: `${sid}:sent`, externalId: sid, status: "sent", timestamp: at, reference: "cr:42" },
+    ]);
+  });
+
   it("maps every documented status", () => {
     const expected = {
       queued: "queued", accepted: "queued", scheduled: "queued", sending: "sent", sent: "sent", delivered: "delivered", partially_delivered: "delivered",
