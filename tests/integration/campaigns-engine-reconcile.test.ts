@@ -100,6 +100,17 @@ describe("reconciling uncertain campaign sends through status webhooks", () => {
     expect(sentTo(row!.phone!)).toHaveLength(0);
   });
 
+  it("two statuses of one uncertain send applied at once record one message", async () => {
+    const { org, connection, campaignId } = await metaCampaign("reconcile-race", 1);
+    const [row] = await recipients(campaignId);
+    await leaveSending(row!.id);
+    const events = [...metaStatus(connection, "wamid.race-1", `cr:${row!.id}`), ...metaStatus(connection, "wamid.race-1", `cr:${row!.id}`, "delivered")];
+    await Promise.all(events.map((event) => applyInboundEvent(db(), connection, event)));
+    const messages = await db().selectFrom("messages").select(["external_id", "status"]).where("org_id", "=", org.id).execute();
+    expect(messages).toEqual([{ external_id: "wamid.race-1", status: "delivered" }]);
+    expect((await recipients(campaignId))[0]).toMatchObject({ status: "delivered", external_id: "wamid.race-1" });
+  });
+
   it("the Sandbox's simulated statuses carry the reference too", async () => {
     const { org, owner } = await createOrgWithOwner(db(), "reconcile-sandbox");
     const connection = await createSandbox(db(), org.id);

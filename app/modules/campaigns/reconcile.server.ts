@@ -70,11 +70,16 @@ export async function recordReconciledSend(db: Database, connection: ConnectionC
   const prepared = await prepareMessage(db, connection.orgId, row.message);
   const rendered = prepared ? renderFor(prepared, row, row.id) : { type: "text", body: "", content: {} };
   // Marks the row sent unless it already is (it was resent meanwhile): the message row is kept either way, an honest duplicate.
-  await recordCampaignSent(
-    db,
-    { id: row.id, orgId: connection.orgId, campaignId: row.campaign_id, connectionId: connection.id, contactId: row.contact_id },
-    { type: rendered.type, body: rendered.body, mediaId: prepared?.mediaId ?? null, content: rendered.content },
-    { externalId: event.externalId, status: "sent" },
-  );
+  try {
+    await recordCampaignSent(
+      db,
+      { id: row.id, orgId: connection.orgId, campaignId: row.campaign_id, connectionId: connection.id, contactId: row.contact_id },
+      { type: rendered.type, body: rendered.body, mediaId: prepared?.mediaId ?? null, content: rendered.content },
+      { externalId: event.externalId, status: "sent" },
+    );
+  } catch (error) {
+    // Another status of the same message (its "delivered" beside its "sent") recorded it first.
+    if ((error as { code?: string }).code !== "23505") throw error;
+  }
   return true;
 }

@@ -148,7 +148,11 @@ const IMPLIED: Record<DeliveryStatus, Array<keyof typeof TIMESTAMP_COLUMN>> = {
  */
 async function applyStatus(db: Database, connection: ConnectionContext, event: StatusEvent): Promise<IngestOutcome> {
   let outcome = await applyStatusToStored(db, connection, event);
-  if (!outcome && event.reference && (await recordReconciledSend(db, connection, event))) outcome = await applyStatusToStored(db, connection, event);
+  // Looked up again even when nothing was reconciled here: another status of the same send may just have been.
+  if (!outcome && event.reference) {
+    await recordReconciledSend(db, connection, event);
+    outcome = await applyStatusToStored(db, connection, event);
+  }
   if (!outcome) throw new UnknownMessageError(event.externalId);
   if (outcome.changed) {
     await publishMessageStatus(connection.orgId, outcome.conversationId, outcome.messageId);
