@@ -71,7 +71,11 @@ for (let kill = 1; kill <= KILLS; kill++) {
   worker.kill("SIGKILL");
   await new Promise((resolve) => worker.once("exit", resolve));
   const at = await counts();
-  console.log(`kill ${kill}: ${at.sent} recorded sent, ${at.sending} rows 'sending' left by the dead run, fake had ${before.requests} requests`);
+  const after = await fake.stats();
+  console.log(
+    `kill ${kill}: ${at.sent} recorded sent, ${at.sending} rows 'sending' left by the dead run, fake had ${before.requests} requests; ` +
+      `${after.requests - at.sent} accepted by the fake but not recorded (at risk of a resend, earlier kills' included)`,
+  );
 }
 const last = await spawnWorker();
 while ((await db.selectFrom("campaigns").select("status").where("id", "=", campaign.id).executeTakeFirstOrThrow()).status !== "completed") {
