@@ -6,7 +6,7 @@
  *
  * Uses a fresh database `<TEST_DB_PREFIX>_bench_kb` on TEST_DATABASE_URL's server (dropped at the end
  * unless KEEP_BENCH_DB=1); needs pgvector there. CHUNKS (default 100000), RUNS (default 200 queries),
- * HNSW_M / HNSW_EF_CONSTRUCTION (default 48 / 256, as the migration) change the set-up;
+ * HNSW_M / HNSW_EF_CONSTRUCTION (default 64 / 512, as the migration) change the set-up;
  * REUSE_BENCH_DB=1 measures again on a database kept by KEEP_BENCH_DB=1. Chunks are
  * synthetic store-support text in pt-BR and English, embedded with the offline embedder (512 dims).
  */
@@ -31,8 +31,8 @@ import { measure } from "./measure.js";
 const CHUNKS = Number(process.env.CHUNKS ?? 100_000);
 const OTHER_ORG_CHUNKS = Math.round(CHUNKS / 10);
 const RUNS = Number(process.env.RUNS ?? 200);
-const M = Number(process.env.HNSW_M ?? 48);
-const EF_CONSTRUCTION = Number(process.env.HNSW_EF_CONSTRUCTION ?? 256);
+const M = Number(process.env.HNSW_M ?? 64);
+const EF_CONSTRUCTION = Number(process.env.HNSW_EF_CONSTRUCTION ?? 512);
 const database = `${process.env.TEST_DB_PREFIX ?? "masteria"}_bench_kb`;
 type Db = ReturnType<typeof createDb>;
 

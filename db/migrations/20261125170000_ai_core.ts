@@ -8,7 +8,7 @@ const now = (c: any) => c.notNull().defaultTo(sql`now()`);
  * Embedding widths that get an HNSW index when pgvector exists. HNSW needs a fixed dimension, so
  * each width has its own partial expression index over the one real[] column; any other width is
  * still searchable by an exact scan. 512 is the offline embedder, 1536 OpenAI's
- * text-embedding-3-small (and -large asked for 1536 dimensions). m = 48 / ef_construction = 256:
+ * text-embedding-3-small (and -large asked for 1536 dimensions). m = 64 / ef_construction = 512:
  * the offline embedder's hashed vectors need a denser graph for good recall (bench/kb-retrieval.ts).
  */
 const HNSW_DIMENSIONS = [256, 384, 512, 768, 1024, 1536];
@@ -121,7 +121,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       await sql`
         CREATE INDEX ${sql.id(`kb_chunks_embedding_${dims}_hnsw`)} ON kb_chunks
         USING hnsw ((embedding::vector(${sql.lit(dims)})) vector_cosine_ops)
-        WITH (m = 48, ef_construction = 256)
+        WITH (m = 64, ef_construction = 512)
         WHERE embedding_dims = ${sql.lit(dims)}`.execute(db);
     }
   }

@@ -17,8 +17,9 @@ export const HNSW_DIMENSIONS = new Set([256, 384, 512, 768, 1024, 1536]);
 /**
  * Candidates the HNSW graph explores per query. The offline embedder's hashed vectors sit close
  * together (many near-ties), so the graph needs a wide search to keep recall@10 ≥ 0.95 at 100k
- * chunks (bench/kb-retrieval.ts with m 48 / ef_construction 256: 0.69 at 100, 0.94 at 400, 0.97 at
- * 800); learned embeddings spread out and do with pgvector's usual 100.
+ * chunks (bench/kb-retrieval.ts with m 64 / ef_construction 512: about 0.7 at 100, 0.89–0.92 at 400,
+ * 0.96–0.98 at 800, no better at pgvector's maximum of 1000); learned embeddings spread out and do
+ * with pgvector's usual 100.
  */
 export const HNSW_EF_SEARCH = 100;
 export const OFFLINE_HNSW_EF_SEARCH = 800;
