@@ -4,6 +4,8 @@ import { editSteps } from "../../app/modules/cadences/cadences.server.js";
 import { runCadenceStep } from "../../app/modules/cadences/engine.server.js";
 import { enrollContact, enrollSegment } from "../../app/modules/cadences/enrollments.server.js";
 import { applyBulkAction } from "../../app/modules/contacts/bulk.server.js";
+import { eraseContact } from "../../app/modules/contacts/privacy.server.js";
+import { applySendFailureConsequence } from "../../app/modules/inbox/send-consequences.server.js";
 import { runContactImport } from "../../app/modules/imports/run-import.server.js";
 import { addTagToContact, removeTagFromContact } from "../../app/modules/contacts/tags.server.js";
 import { changeLeadStatus, moveLead } from "../../app/modules/pipelines/leads.server.js";
@@ -278,6 +280,22 @@ describe("cadence exits", () => {
     await applyBulkAction(db(), org.id, { type: "system" }, { action: "optOut", contactIds: [bulkOut.id] });
     expect(await enrollmentRow((bulkEnrollment as { enrollmentId: string }).enrollmentId)).toMatchObject({ status: "exited", exit_reason: "opted_out" });
     expect(await enrollContact(db(), { orgId: org.id, cadenceId, contactId: optedOut.id })).toEqual({ ok: false, reason: "opted_out" });
+  });
+
+  it("exits at once when the provider reports an opt-out (21610) or the contact is erased (LGPD)", async () => {
+    const { org, connection } = await setup("cad-provider-out");
+    const cadenceId = await createActiveCadence(db(), org.id, [waitSeconds(3600), sendStep(connection.id, "Oi de novo")]);
+    const [byProvider, byErase] = [await insertContact(db(), org.id), await insertContact(db(), org.id)];
+    const first = (await enrollContact(db(), { orgId: org.id, cadenceId, contactId: byProvider.id })) as { enrollmentId: string };
+    const second = (await enrollContact(db(), { orgId: org.id, cadenceId, contactId: byErase.id })) as { enrollmentId: string };
+    await applySendFailureConsequence(
+      db(),
+      { orgId: org.id, connectionId: connection.id, contactId: byProvider.id },
+      { code: "21610", message: "Attempt to send to unsubscribed recipient", retryable: false, consequence: "opted_out" },
+    );
+    expect(await enrollmentRow(first.enrollmentId)).toMatchObject({ status: "exited", exit_reason: "opted_out" });
+    expect(await eraseContact(db(), org.id, byErase.id, { type: "system" })).toBe("erased");
+    expect(await enrollmentRow(second.enrollmentId)).toMatchObject({ status: "exited", exit_reason: "opted_out" });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Database } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { type AuditEntry, recordAudit } from "../audit/audit.server";
+import { exitOnOptOut } from "../cadences/enrollments.server";
 
 // LGPD (Lei Geral de Proteção de Dados): a person may ask for everything we hold about them, or to be forgotten.
 
@@ -111,6 +112,8 @@ export async function eraseContact(db: Database, orgId: string, contactId: strin
       }))
       .where("id", "=", contactId)
       .execute();
+    // An erased person is opted out for good: no cadence step may reach them again.
+    await exitOnOptOut(trx, orgId, [contactId]);
     const removedTags = await trx.deleteFrom("contact_tags").where("org_id", "=", orgId).where("contact_id", "=", contactId).executeTakeFirst();
     // Channel identities (e.g. WhatsApp LIDs) identify the person too.
     const removedIdentities = await trx.deleteFrom("contact_identities").where("org_id", "=", orgId).where("contact_id", "=", contactId).executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Database } from "#db/index.js";
 import { inTransaction } from "#db/transaction.js";
 import { recordAudit } from "../audit/audit.server";
+import { exitOnOptOut } from "../cadences/enrollments.server";
 import { setConnectionStatus } from "../channels/connections.server";
 import type { SendError } from "../channels/types";
 
@@ -28,6 +29,7 @@ export async function applySendFailureConsequence(
         .returning("id")
         .executeTakeFirst();
       if (contact) {
+        await exitOnOptOut(trx, target.orgId, [contact.id]);
         await recordAudit(trx, { orgId: target.orgId, actor: { type: "system" }, action: "contact.optedOut", target: { type: "contact", id: contact.id }, metadata: { source: "provider", code: failure.code } });
       }
       return Boolean(contact);
