@@ -17,6 +17,7 @@ import { cadenceOptions, ENROLLMENT_STATUSES, type EnrollmentStatus, listEnrollm
 import { stepView } from "~/modules/cadences/step-view";
 import { permissions } from "~/modules/orgs/roles";
 import { idParam } from "~/modules/pipelines/ids.server";
+import { ExitEnrollmentButton } from "~/components/cadences/exit-enrollment-button";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cadence.name ?? ""} · Cadências · Master IA` }];
 
@@ -216,13 +217,7 @@ export default function CadencePage() {
                       </span>
                     </div>
                     {canWrite && enrollment.status === "active" ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="exit" />
-                        <input type="hidden" name="enrollmentId" value={enrollment.id} />
-                        <Button type="submit" size="sm" variant="danger">
-                          {t("cadences.exit.button")}
-                        </Button>
-                      </Form>
+                      <ExitEnrollmentButton enrollmentId={enrollment.id} />
                     ) : null}
                   </li>
                 ))}

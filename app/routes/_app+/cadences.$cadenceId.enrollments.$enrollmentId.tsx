@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { CadenceStatusBadge } from "~/components/cadences/status-badge";
 import { useStepKindLabel } from "~/components/cadences/step-summary";
-import { Button } from "~/components/ui/button";
 import { Card, PageHeader } from "~/components/ui/card";
 import { getDb } from "~/lib/db.server";
 import { type MessageKey, negotiateLocale, translate, useLocale, useT } from "~/lib/i18n";
@@ -14,6 +13,7 @@ import { exitEnrollment } from "~/modules/cadences/enrollments.server";
 import { findEnrollment, type TimelineEntry } from "~/modules/cadences/pages.server";
 import { permissions } from "~/modules/orgs/roles";
 import { idParam } from "~/modules/pipelines/ids.server";
+import { ExitEnrollmentButton } from "~/components/cadences/exit-enrollment-button";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.enrollment.contactName ?? ""} · ${data?.enrollment.cadenceName ?? ""} · Master IA` }];
 
@@ -96,12 +96,7 @@ export default function EnrollmentPage() {
         }
         actions={
           canWrite && enrollment.status === "active" ? (
-            <Form method="post">
-              <input type="hidden" name="intent" value="exit" />
-              <Button type="submit" size="sm" variant="danger">
-                {t("cadences.exit.button")}
-              </Button>
-            </Form>
+            <ExitEnrollmentButton />
           ) : null
         }
       />

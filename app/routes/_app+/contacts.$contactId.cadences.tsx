@@ -16,6 +16,7 @@ import { listContactEnrollments } from "~/modules/cadences/pages.server";
 import { findContact } from "~/modules/contacts/contacts.server";
 import { requireId } from "~/modules/contacts/http.server";
 import { permissions } from "~/modules/orgs/roles";
+import { ExitEnrollmentButton } from "~/components/cadences/exit-enrollment-button";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.contact.name ?? ""} · Cadências · Master IA` }];
 
@@ -133,13 +134,7 @@ export default function ContactCadencesPage() {
                   </span>
                 </div>
                 {canWrite && enrollment.status === "active" ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="exit" />
-                    <input type="hidden" name="enrollmentId" value={enrollment.id} />
-                    <Button type="submit" size="sm" variant="danger">
-                      {t("cadences.exit.button")}
-                    </Button>
-                  </Form>
+                  <ExitEnrollmentButton enrollmentId={enrollment.id} />
                 ) : null}
               </li>
             ))}
